@@ -1,0 +1,106 @@
+import { fail } from './errors.js';
+
+/**
+ * Any way a framework hands over request headers: fetch `Headers`, Node's
+ * `IncomingHttpHeaders` (values may be `string[]`), a `Map`, or `[name, value]` pairs.
+ * Names are matched case-insensitively.
+ */
+export type HeadersInput =
+  | { get(name: string): string | null; forEach(cb: (value: string, name: string) => void): void }
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | ReadonlyMap<string, string | readonly string[]>
+  | Iterable<readonly [string, string]>;
+
+/** The three Standard Webhooks headers, as sent. */
+export interface WebhookHeaders {
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+}
+
+type HeaderName = keyof WebhookHeaders;
+type HeaderValue = string | readonly string[] | null | undefined;
+
+const MAX_ID_LENGTH = 256;
+const MAX_SIGNATURE_HEADER_LENGTH = 16 * 1024;
+
+/** Reads and checks the three headers; throws `missing_header` / `invalid_header`. */
+export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
+  if (headers === null || typeof headers !== 'object') {
+    fail(
+      'missing_header',
+      `Headers must be a Headers object, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}. Pass the request's headers as they are (req.headers or request.headers).`,
+    );
+  }
+  const id = single('webhook-id', lookup(headers, 'webhook-id'));
+  const timestamp = single('webhook-timestamp', lookup(headers, 'webhook-timestamp'));
+  const signature = joined(lookup(headers, 'webhook-signature'));
+  if (!signature) missing('webhook-signature');
+  checkId(id);
+  if (signature.length > MAX_SIGNATURE_HEADER_LENGTH) {
+    fail(
+      'invalid_header',
+      `The webhook-signature header is ${signature.length} characters, over the ${MAX_SIGNATURE_HEADER_LENGTH} allowed; it is not a delivery from Anthropic.`,
+    );
+  }
+  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+}
+
+/** An id goes into the signed content between dots, so it must not contain one. */
+export function checkId(id: string): void {
+  if (id.length > MAX_ID_LENGTH) {
+    fail('invalid_header', `The webhook-id is ${id.length} characters, over the ${MAX_ID_LENGTH} allowed.`);
+  }
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0x2e || c <= 0x20 || c === 0x7f) {
+      fail('invalid_header', 'The webhook-id must not contain "." or whitespace; it is not a delivery from Anthropic.');
+    }
+  }
+}
+
+function lookup(headers: HeadersInput, name: HeaderName): HeaderValue {
+  // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
+  if (typeof (headers as { get?: unknown }).get === 'function' && !(headers instanceof Map)) {
+    return (headers as { get(name: string): string | null }).get(name);
+  }
+  if (headers instanceof Map || Symbol.iterator in headers) {
+    for (const [key, value] of headers as Iterable<readonly [string, string | readonly string[]]>) {
+      if (typeof key === 'string' && key.toLowerCase() === name) return value;
+    }
+    return undefined;
+  }
+  const record = headers as Readonly<Record<string, HeaderValue>>;
+  // Node lower-cases names, so the direct hit is the common case.
+  if (Object.prototype.hasOwnProperty.call(record, name)) return record[name];
+  for (const key of Object.keys(record)) {
+    if (key.toLowerCase() === name) return record[key];
+  }
+  return undefined;
+}
+
+function single(name: HeaderName, value: HeaderValue): string {
+  if (typeof value === 'string') {
+    if (value === '') missing(name);
+    return value;
+  }
+  if (value == null || value.length === 0) missing(name);
+  if (value.length > 1) {
+    fail('invalid_header', `The ${name} header was sent ${value.length} times; a delivery carries exactly one.`);
+  }
+  return single(name, value[0]);
+}
+
+/** Several signature headers are as good as one with their entries space-separated. */
+function joined(value: HeaderValue): string {
+  if (value == null) return '';
+  if (typeof value === 'string') return value;
+  return value.join(' ');
+}
+
+function missing(name: HeaderName): never {
+  return fail(
+    'missing_header',
+    `The ${name} header is missing or empty. Pass all of the request's headers, as they came; a proxy in front of this handler may be dropping webhook-* headers.`,
+  );
+}

@@ -1,0 +1,106 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64 } from '@scure/base';
+import { fail } from './errors.js';
+
+/** An endpoint secret: `whsec_<base64>` (prefix optional), or the raw key bytes. */
+export type Secret = string | Uint8Array;
+
+/** One secret, or several while rotating: a delivery passes if any of them signed it. */
+export type SecretInput = Secret | ReadonlyArray<Secret>;
+
+/** HMAC-SHA256 with the key already absorbed; cloned per message so the key is hashed once. */
+export type KeyState = ReturnType<typeof hmac.create>;
+
+const PREFIX = 'whsec_';
+const MIN_KEY_BYTES = 16;
+const ENV_NAME = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
+const MAX_CACHED = 64;
+
+// Verification is a hot path: decoding a secret and absorbing its key costs more than the
+// MAC of a small delivery, so each secret's key state is made once and kept.
+const byString = new Map<string, KeyState>();
+const byBytes = new WeakMap<Uint8Array, { copy: Uint8Array; state: KeyState }>();
+
+/** The key states for the `secret` option, falling back to `ANTHROPIC_WEBHOOK_SIGNING_KEY`. */
+export function resolveKeys(secret: SecretInput | undefined): KeyState[] {
+  const given = secret ?? fromEnvironment();
+  if (given === undefined) {
+    fail(
+      'missing_secret',
+      `No signing secret: pass { secret: 'whsec_…' } or set ${ENV_NAME}. Copy the secret from the webhook endpoint's page in the Claude Console.`,
+    );
+  }
+  if (typeof given === 'string' || given instanceof Uint8Array) return [keyState(given)];
+  if (!Array.isArray(given) || given.length === 0) {
+    fail('missing_secret', 'The secret list is empty: pass at least one whsec_ secret.');
+  }
+  return given.map(keyState);
+}
+
+/** The key state of one secret, made once per distinct secret. */
+export function keyState(secret: Secret): KeyState {
+  if (typeof secret === 'string') {
+    let state = byString.get(secret);
+    if (state === undefined) {
+      state = hmac.create(sha256, decodeSecret(secret));
+      // A long-lived process sees few secrets; a bound keeps a misuse from growing memory.
+      if (byString.size >= MAX_CACHED) byString.clear();
+      byString.set(secret, state);
+    }
+    return state;
+  }
+  if (secret instanceof Uint8Array) {
+    const cached = byBytes.get(secret);
+    // The caller may reuse the array for another key, so the cache is trusted only while it
+    // still holds the same bytes.
+    if (cached !== undefined && sameBytes(cached.copy, secret)) return cached.state;
+    checkKeyLength(secret.length);
+    const state = hmac.create(sha256, secret);
+    byBytes.set(secret, { copy: secret.slice(), state });
+    return state;
+  }
+  return fail('invalid_secret', `A secret must be a 'whsec_…' string or the key as a Uint8Array; got ${typeof secret}.`);
+}
+
+/** The key inside a `whsec_<base64>` secret; strict base64, at least 16 bytes. */
+export function decodeSecret(secret: string): Uint8Array {
+  const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
+  let key: Uint8Array;
+  try {
+    key = base64.decode(encoded);
+  } catch {
+    const hint = /\s/.test(encoded)
+      ? 'it contains whitespace or a line break — trim it'
+      : 'copy it again, whole, from the webhook endpoint in the Claude Console';
+    return fail('invalid_secret', `The secret is not 'whsec_' followed by valid base64: ${hint}.`);
+  }
+  checkKeyLength(key.length);
+  return key;
+}
+
+function checkKeyLength(length: number): void {
+  if (length < MIN_KEY_BYTES) {
+    fail(
+      'invalid_secret',
+      `The secret's key is ${length} bytes; at least ${MIN_KEY_BYTES} are needed. Use the endpoint's whsec_ secret from the Claude Console, or generateSecret() for tests.`,
+    );
+  }
+}
+
+function fromEnvironment(): string | undefined {
+  // Guarded so the core still loads where there is no `process` (browsers, workers).
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[ENV_NAME];
+  return value === '' ? undefined : value;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A fresh endpoint secret, `whsec_` + base64 of 32 random bytes, for tests and local runs. */
+export function generateSecret(): string {
+  return PREFIX + base64.encode(crypto.getRandomValues(new Uint8Array(32)));
+}

@@ -1,0 +1,68 @@
+import { fail } from './errors.js';
+
+/** The clock: a `Date`, milliseconds since the epoch (like `Date.now()`), or a function giving either. */
+export type Clock = Date | number | (() => Date | number);
+
+/** Standard Webhooks' replay window: five minutes either way. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const MAX_DIGITS = 15;
+
+/** Unix seconds from the header: 1–15 ASCII digits and nothing else (no sign, space or dot). */
+export function parseTimestamp(value: string): number {
+  const length = value.length;
+  let ok = length > 0 && length <= MAX_DIGITS;
+  for (let i = 0; ok && i < length; i++) {
+    const c = value.charCodeAt(i);
+    ok = c >= 0x30 && c <= 0x39;
+  }
+  if (!ok) {
+    fail(
+      'invalid_timestamp',
+      'The webhook-timestamp header must be Unix seconds as 1 to 15 digits; it is not a delivery from Anthropic, or a proxy rewrote the header.',
+    );
+  }
+  return Number(value);
+}
+
+/** Checks the tolerance option once, before any header is read. */
+export function resolveTolerance(tolerance: number | undefined): number {
+  if (tolerance === undefined) return DEFAULT_TOLERANCE_SECONDS;
+  if (typeof tolerance !== 'number' || !(tolerance >= 0)) {
+    fail(
+      'invalid_options',
+      'toleranceSeconds must be a number of seconds >= 0 (Infinity turns the check off); leave it out for the default of 300.',
+    );
+  }
+  return tolerance;
+}
+
+/** The current time in whole Unix seconds from the clock option. */
+export function resolveNow(now: Clock | undefined): number {
+  const value = typeof now === 'function' ? now() : (now ?? Date.now());
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    fail(
+      'invalid_options',
+      'now must be a valid Date, milliseconds since the epoch, or a function returning either; leave it out to use the system clock.',
+    );
+  }
+  return Math.floor(ms / 1000);
+}
+
+/** Refuses a delivery outside the window; exactly at the edge passes. */
+export function checkTolerance(timestamp: number, now: number, tolerance: number): void {
+  const skew = now - timestamp;
+  if (skew > tolerance) {
+    fail(
+      'timestamp_too_old',
+      `The delivery was signed ${skew} s ago, more than the ${tolerance} s tolerance. If this is a replay, refusing it is right; otherwise check this server's clock (NTP), or that the delivery was not queued before reaching this handler.`,
+    );
+  }
+  if (-skew > tolerance) {
+    fail(
+      'timestamp_too_new',
+      `The delivery is stamped ${-skew} s in the future, more than the ${tolerance} s tolerance. Check this server's clock (NTP), or pass now to verify against the right time.`,
+    );
+  }
+}
