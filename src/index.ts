@@ -11,3 +11,5 @@ export { EVENT_TYPES, isKnownEventType } from './events/types.js';
 export type { WebhookEvent, WebhookEventData, WebhookEventDataOf, WebhookEventOf, WebhookEventType } from './events/types.js';
 export { dispatch } from './events/dispatch.js';
 export type { EventHandlers, UnknownWebhookEvent } from './events/dispatch.js';
+export { createSampleEvent } from './events/samples.js';
+export type { SampleOptions } from './events/samples.js';

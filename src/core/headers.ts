@@ -32,9 +32,10 @@ export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
       `Headers must be a Headers object, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}. Pass the request's headers as they are (req.headers or request.headers).`,
     );
   }
-  const id = single('webhook-id', lookup(headers, 'webhook-id'));
-  const timestamp = single('webhook-timestamp', lookup(headers, 'webhook-timestamp'));
-  const signature = joined(lookup(headers, 'webhook-signature'));
+  const raw = readRaw(headers);
+  const id = single('webhook-id', raw['webhook-id']);
+  const timestamp = single('webhook-timestamp', raw['webhook-timestamp']);
+  const signature = joined(raw['webhook-signature']);
   if (!signature) missing('webhook-signature');
   checkId(id);
   if (signature.length > MAX_SIGNATURE_HEADER_LENGTH) {
@@ -59,24 +60,58 @@ export function checkId(id: string): void {
   }
 }
 
-function lookup(headers: HeadersInput, name: HeaderName): HeaderValue {
+type RawHeaders = Record<HeaderName, HeaderValue>;
+
+function readRaw(headers: HeadersInput): RawHeaders {
   // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
   if (typeof (headers as { get?: unknown }).get === 'function' && !(headers instanceof Map)) {
-    return (headers as { get(name: string): string | null }).get(name);
+    const h = headers as { get(name: string): string | null };
+    return {
+      'webhook-id': h.get('webhook-id'),
+      'webhook-timestamp': h.get('webhook-timestamp'),
+      'webhook-signature': h.get('webhook-signature'),
+    };
   }
   if (headers instanceof Map || Symbol.iterator in headers) {
-    for (const [key, value] of headers as Iterable<readonly [string, string | readonly string[]]>) {
-      if (typeof key === 'string' && key.toLowerCase() === name) return value;
-    }
-    return undefined;
+    return fromPairs(headers as Iterable<readonly [string, HeaderValue]>);
   }
   const record = headers as Readonly<Record<string, HeaderValue>>;
-  // Node lower-cases names, so the direct hit is the common case.
-  if (Object.prototype.hasOwnProperty.call(record, name)) return record[name];
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() === name) return record[key];
+  // Node lower-cases names, so direct hits are the common case; otherwise scan every name.
+  const direct: RawHeaders = {
+    'webhook-id': own(record, 'webhook-id'),
+    'webhook-timestamp': own(record, 'webhook-timestamp'),
+    'webhook-signature': own(record, 'webhook-signature'),
+  };
+  const complete =
+    direct['webhook-id'] !== undefined &&
+    direct['webhook-timestamp'] !== undefined &&
+    direct['webhook-signature'] !== undefined;
+  return complete ? direct : fromPairs(Object.entries(record));
+}
+
+/** One pass over the pairs, so a one-shot iterable works; repeated names are all kept. */
+function fromPairs(pairs: Iterable<readonly [string, HeaderValue]>): RawHeaders {
+  const found: RawHeaders = {
+    'webhook-id': undefined,
+    'webhook-timestamp': undefined,
+    'webhook-signature': undefined,
+  };
+  for (const [key, value] of pairs) {
+    if (typeof key !== 'string' || value == null) continue;
+    const name = key.toLowerCase();
+    if (name !== 'webhook-id' && name !== 'webhook-timestamp' && name !== 'webhook-signature') continue;
+    const seen = found[name];
+    found[name] = seen == null ? value : [...asList(seen), ...asList(value)];
   }
-  return undefined;
+  return found;
+}
+
+function own(record: Readonly<Record<string, HeaderValue>>, name: HeaderName): HeaderValue {
+  return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}
+
+function asList(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
 }
 
 function single(name: HeaderName, value: HeaderValue): string {
