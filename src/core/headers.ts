@@ -11,12 +11,15 @@ export type HeadersInput =
   | ReadonlyMap<string, string | readonly string[]>
   | Iterable<readonly [string, string]>;
 
-/** The three Standard Webhooks headers, as sent. */
-export interface WebhookHeaders {
+/**
+ * The three Standard Webhooks headers, as sent. A type alias rather than an interface, so
+ * `sign()`'s result can be passed straight back as a `HeadersInput` record.
+ */
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 type HeaderName = keyof WebhookHeaders;
 type HeaderValue = string | readonly string[] | null | undefined;
@@ -96,7 +99,11 @@ function fromPairs(pairs: Iterable<readonly [string, HeaderValue]>): RawHeaders 
     'webhook-timestamp': undefined,
     'webhook-signature': undefined,
   };
-  for (const [key, value] of pairs) {
+  for (const pair of pairs) {
+    // Index rather than destructure: a malformed entry is skipped, not a TypeError.
+    if (typeof pair !== 'object' || pair === null) continue;
+    const key = pair[0];
+    const value = pair[1];
     if (typeof key !== 'string' || value == null) continue;
     const name = key.toLowerCase();
     if (name !== 'webhook-id' && name !== 'webhook-timestamp' && name !== 'webhook-signature') continue;
@@ -119,7 +126,7 @@ function single(name: HeaderName, value: HeaderValue): string {
     if (value === '') missing(name);
     return value;
   }
-  if (value == null || value.length === 0) missing(name);
+  if (!Array.isArray(value) || value.length === 0) missing(name);
   if (value.length > 1) {
     fail('invalid_header', `The ${name} header was sent ${value.length} times; a delivery carries exactly one.`);
   }
@@ -130,7 +137,7 @@ function single(name: HeaderName, value: HeaderValue): string {
 function joined(value: HeaderValue): string {
   if (value == null) return '';
   if (typeof value === 'string') return value;
-  return value.join(' ');
+  return Array.isArray(value) ? value.join(' ') : '';
 }
 
 function missing(name: HeaderName): never {

@@ -38,7 +38,14 @@ export interface WebhookEventOf<T extends WebhookEventType> {
  * keep working when Anthropic adds one); tell them apart with `isKnownEventType`, or let
  * `dispatch` route them to `default`.
  */
-export type WebhookEvent = { [T in WebhookEventType]: WebhookEventOf<T> }[WebhookEventType];
+export interface WebhookEvent {
+  type: 'event';
+  /** Unique per event and the same on every re-delivery: dedupe on it. */
+  id: string;
+  /** RFC 3339 time the event occurred. */
+  created_at: string;
+  data: WebhookEventData;
+}
 
 /** All known `data.type` values, in catalogue order. */
 export const EVENT_TYPES: readonly WebhookEventType[] = /* @__PURE__ */ Object.freeze(
