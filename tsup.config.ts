@@ -20,11 +20,21 @@ export default defineConfig([
     treeshake: true,
   },
   {
+    // The CLI bundles the demo receiver from examples/, which imports the package by name as
+    // users do; the alias points those imports at the sources being built.
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     clean: false,
+    esbuildOptions(options) {
+      options.alias = {
+        'managed-agents-webhooks/idempotency': './src/idempotency/index.ts',
+        'managed-agents-webhooks/node': './src/adapters/node.ts',
+        'managed-agents-webhooks/web': './src/adapters/web.ts',
+        'managed-agents-webhooks': './src/index.ts',
+      };
+    },
   },
 ]);

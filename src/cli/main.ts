@@ -1,1 +1,65 @@
-export {};
+import { WebhookVerificationError } from '../index.js';
+import { UsageError } from './args.js';
+import { demoCommand, DEMO_USAGE } from './demo-command.js';
+import { consoleOutput, type Output } from './io.js';
+import { secretCommand, SECRET_USAGE } from './secret-command.js';
+import { sendCommand, SEND_USAGE } from './send-command.js';
+import { signCommand, SIGN_USAGE } from './sign-command.js';
+import { verifyCommand, VERIFY_USAGE } from './verify-command.js';
+
+const USAGE = `Usage: managed-agents-webhooks <command> [options]
+
+Commands:
+  secret   print a fresh whsec_ secret
+  sign     sign a delivery; print its headers and body, or a curl command
+  send     POST signed sample deliveries to a handler; --attacks checks it refuses forgeries
+  verify   verify a captured delivery and explain why it fails
+  demo     run a local receiver and send it every event type and every attack
+
+Run "managed-agents-webhooks <command> --help" for a command's options.
+Exit codes: 0 ok, 1 a check failed, 2 usage error.`;
+
+type Command = (args: string[], io: Output) => number | Promise<number>;
+
+const COMMANDS: Record<string, [Command, string]> = {
+  secret: [secretCommand, SECRET_USAGE],
+  sign: [signCommand, SIGN_USAGE],
+  send: [sendCommand, SEND_USAGE],
+  verify: [verifyCommand, VERIFY_USAGE],
+  demo: [demoCommand, DEMO_USAGE],
+};
+
+/** Runs the CLI and resolves to its exit code. */
+async function main(argv: string[], io: Output = consoleOutput): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) {
+    io.err(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, usage] = entry;
+  try {
+    return await command(args, io);
+  } catch (error) {
+    // A bad secret or id given on the command line is the caller's mistake, like a bad flag.
+    if (error instanceof UsageError || error instanceof WebhookVerificationError) {
+      io.err(`error: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

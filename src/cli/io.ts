@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './args.js';
+
+/** Reads a file's exact bytes, or standard input for `-`. */
+export function readInput(path: string): Uint8Array<ArrayBuffer> {
+  try {
+    return new Uint8Array(readFileSync(path === '-' ? 0 : path));
+  } catch (error) {
+    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Where commands write; swapped in tests and by `demo`. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+  /** A transient line (progress) on a terminal; nothing elsewhere. */
+  progress(line: string): void;
+}
+
+export const consoleOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  progress: (line) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+  },
+};
+
+/** A plain text table: columns padded to their widest cell, numbers right-aligned. */
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (/^\d+$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
