@@ -1,6 +1,6 @@
 // The built CLI (dist/cli.js), run as a child process the way users and scripts run it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { createSampleEvent, generateSecret, sign } from '../src/index.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'maw-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run {
   code: number;
