@@ -5,7 +5,7 @@ import { parse } from './args.js';
 import type { Output } from './io.js';
 import { sendCommand } from './send-command.js';
 
-export const DEMO_USAGE = `Usage: managed-agents-webhooks demo [--verbose]
+export const DEMO_USAGE: string = `Usage: managed-agents-webhooks demo [--verbose]
 
 Starts the examples/node-http receiver (this library + dedupe on event.id) on an ephemeral
 127.0.0.1 port with a fresh secret, then runs \`send --all --attacks\` against it: every event

@@ -2,7 +2,7 @@ import { generateSecret } from '../index.js';
 import { parse } from './args.js';
 import type { Output } from './io.js';
 
-export const SECRET_USAGE = `Usage: managed-agents-webhooks secret
+export const SECRET_USAGE: string = `Usage: managed-agents-webhooks secret
 
 Prints a fresh endpoint secret (whsec_ + base64 of 32 random bytes) for tests and local runs.`;
 

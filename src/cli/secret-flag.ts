@@ -2,7 +2,7 @@ import { str, UsageError, type Parsed } from './args.js';
 
 const ENV_NAME = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
 
-export const SECRET_HELP = `defaults to $${ENV_NAME}`;
+export const SECRET_HELP: string = `defaults to $${ENV_NAME}`;
 
 /** --secret, or the same environment variable the library and the official SDK read. */
 export function resolveSecret(parsed: Parsed): string {

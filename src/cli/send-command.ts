@@ -4,7 +4,7 @@ import { deliveriesFor, sampleBody, type Delivery } from './conformance.js';
 import { consoleOutput, readInput, table, type Output } from './io.js';
 import { resolveSecret, SECRET_HELP } from './secret-flag.js';
 
-export const SEND_USAGE = `Usage: managed-agents-webhooks send URL --secret S (--type T | --all | --body FILE) [options]
+export const SEND_USAGE: string = `Usage: managed-agents-webhooks send URL --secret S (--type T | --all | --body FILE) [options]
 
 POSTs signed deliveries to a webhook handler. With --attacks it is a conformance check: it
 also sends what the handler must refuse or dedupe, and exits 1 if the handler got any wrong.

@@ -3,7 +3,7 @@ import { parse, seconds, str, UsageError } from './args.js';
 import { readInput, type Output } from './io.js';
 import { resolveSecret, SECRET_HELP } from './secret-flag.js';
 
-export const SIGN_USAGE = `Usage: managed-agents-webhooks sign --secret S (--type T | --body FILE|-) [options]
+export const SIGN_USAGE: string = `Usage: managed-agents-webhooks sign --secret S (--type T | --body FILE|-) [options]
 
 Signs a delivery the way Anthropic does and prints its headers and body.
 

@@ -5,7 +5,7 @@ import { parse, seconds, str, UsageError } from './args.js';
 import { readInput, type Output } from './io.js';
 import { resolveSecret, SECRET_HELP } from './secret-flag.js';
 
-export const VERIFY_USAGE = `Usage: managed-agents-webhooks verify --secret S --body FILE (--headers FILE | -H 'name: value' ...) [--now UNIX]
+export const VERIFY_USAGE: string = `Usage: managed-agents-webhooks verify --secret S --body FILE (--headers FILE | -H 'name: value' ...) [--now UNIX]
 
 Verifies a captured delivery. On failure prints the error code and a diagnosis: the headers
 found, the timestamp skew, whether the secret decodes, how many v1 signatures were tried, and

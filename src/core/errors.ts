@@ -56,7 +56,7 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-/** Throws; typed `never` so callers narrow after it. */
-export function fail(code: WebhookErrorCode, message: string): never {
-  throw new WebhookVerificationError(code, message);
+/** Throws; typed `never` so callers narrow after it. `cause` keeps the underlying error, if any. */
+export function fail(code: WebhookErrorCode, message: string, cause?: unknown): never {
+  throw new WebhookVerificationError(code, message, cause === undefined ? undefined : { cause });
 }

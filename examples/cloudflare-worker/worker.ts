@@ -1,0 +1,67 @@
+// A Cloudflare Worker receiving deliveries on POST /webhooks. The secret is a Worker secret:
+// `npx wrangler secret put ANTHROPIC_WEBHOOK_SIGNING_KEY`.
+import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { unwrapRequest } from 'managed-agents-webhooks/web';
+
+export interface Env {
+  ANTHROPIC_WEBHOOK_SIGNING_KEY: string;
+}
+
+const seen = recentIds(10_000);
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    if (request.method !== 'POST' || new URL(request.url).pathname !== '/webhooks') {
+      return Response.json({ error: 'not_found', message: 'POST deliveries to /webhooks.' }, { status: 404 });
+    }
+    try {
+      // Workers have no process.env: the secret comes from the binding.
+      const event = await unwrapRequest(request, { secret: env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
+      if (!seen.claim(event.id)) return Response.json({ ok: true, duplicate: true });
+      try {
+        await handle(event);
+      } catch (err) {
+        seen.release(event.id);
+        throw err;
+      }
+      return Response.json({ ok: true, duplicate: false });
+    } catch (err) {
+      if (err instanceof WebhookVerificationError) {
+        // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
+        // (so the sender retries once the secret is fixed).
+        return Response.json({ error: err.code, message: err.message }, { status: err.status });
+      }
+      console.error(err);
+      return Response.json({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' }, { status: 500 });
+    }
+  },
+};
+
+async function handle(event: WebhookEvent): Promise<void> {
+  await dispatch(event, {
+    'session.status_idled': (e) => console.log(`session ${e.data.id} is idle`),
+    'session.thread_created': (e) => console.log(`session ${e.data.id} started thread ${e.data.session_thread_id}`),
+    'deployment_run.failed': (e) => console.log(`deployment run ${e.data.id} failed`),
+    default: (e) => console.log(`${e.data.type} ${e.data.id}: no handler`),
+  });
+}
+
+/**
+ * Event ids already handled, in memory and bounded: one isolate only, and isolates come and go.
+ * In production keep the ids in KV, D1 or a Durable Object. An id is claimed before handling
+ * and released if handling fails.
+ */
+function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
+  const ids = new Set<string>();
+  return {
+    claim(id) {
+      if (ids.has(id)) return false;
+      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
+      ids.add(id);
+      return true;
+    },
+    release(id) {
+      ids.delete(id);
+    },
+  };
+}

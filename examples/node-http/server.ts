@@ -1,0 +1,79 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
+
+export interface WebhookServerOptions {
+  /** The endpoint's `whsec_…` secret; defaults to ANTHROPIC_WEBHOOK_SIGNING_KEY. */
+  secret?: string | undefined;
+  /** Where the handlers report what they did; silent by default. */
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * A receiver for Managed Agents webhooks on plain `node:http`: POST /webhooks verifies the
+ * delivery, ignores a re-delivery of an event it already handled, and dispatches on `data.type`.
+ * Answers `{ ok: true, duplicate }`, or `{ error: code, message }` with the error's status.
+ */
+export function createWebhookServer(options: WebhookServerOptions = {}): Server {
+  const log = options.log ?? ((): void => {});
+  const seen = recentIds(10_000);
+
+  return createServer(async (req, res) => {
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/webhooks') {
+      return reply(res, 404, { error: 'not_found', message: 'POST deliveries to /webhooks.' });
+    }
+    try {
+      const event = await unwrapNodeRequest(req, { secret: options.secret });
+      if (!seen.claim(event.id)) return reply(res, 200, { ok: true, duplicate: true });
+      try {
+        await handle(event, log);
+      } catch (err) {
+        seen.release(event.id);
+        throw err;
+      }
+      reply(res, 200, { ok: true, duplicate: false });
+    } catch (err) {
+      if (err instanceof WebhookVerificationError) {
+        // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
+        // (so the sender retries once the secret is fixed).
+        return reply(res, err.status, { error: err.code, message: err.message });
+      }
+      console.error(err);
+      reply(res, 500, { error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
+    }
+  });
+}
+
+async function handle(event: WebhookEvent, log: (line: string) => void): Promise<void> {
+  await dispatch(event, {
+    'session.status_idled': (e) => log(`session ${e.data.id} is idle`),
+    'session.thread_created': (e) => log(`session ${e.data.id} started thread ${e.data.session_thread_id}`),
+    'deployment_run.failed': (e) => log(`deployment run ${e.data.id} failed`),
+    default: (e) => log(`${e.data.type} ${e.data.id}: no handler`),
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * Event ids already handled, in memory and bounded: enough for one process. Deliveries are
+ * at-least-once, so with several instances or restarts keep the ids in a shared store instead.
+ * An id is claimed before handling (a concurrent re-delivery is not handled twice) and released
+ * if handling fails (the sender's retry is handled again).
+ */
+function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
+  const ids = new Set<string>();
+  return {
+    claim(id) {
+      if (ids.has(id)) return false;
+      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
+      ids.add(id);
+      return true;
+    },
+    release(id) {
+      ids.delete(id);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateSecret } from '../../src/index.js';
+import { chunkedBody, delivery, refusals } from './deliveries.js';
+import { post } from './http.js';
+
+/** A running example receiver: where to POST, and how to stop it. */
+export interface RunningReceiver {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type StartReceiver = (options: { secret: string; log: (line: string) => void }) => Promise<RunningReceiver>;
+
+const MiB = 1024 * 1024;
+
+/**
+ * What every example receiver must do over real HTTP: handle a valid delivery once, answer a
+ * re-delivery as a duplicate, refuse bad deliveries with 400 and the right code, and oversized
+ * ones with 413 — and keep serving afterwards. Call inside a `describe`.
+ */
+export function receiverContract(start: StartReceiver): void {
+  const secret = generateSecret();
+  const logs: string[] = [];
+  let receiver: RunningReceiver | undefined;
+  const url = (): string => (receiver as RunningReceiver).url;
+
+  beforeAll(async () => {
+    receiver = await start({ secret, log: (line) => logs.push(line) });
+  });
+  afterAll(async () => {
+    await receiver?.stop();
+  });
+
+  it('accepts a valid delivery with 200 and handles its event', async () => {
+    const d = delivery(secret);
+    expect(await post(url(), d)).toEqual({ status: 200, body: { ok: true, duplicate: false } });
+    expect(logs).toContain(`session ${d.dataId} is idle`);
+  });
+
+  it('dispatches on data.type to the handler for that type', async () => {
+    const d = delivery(secret, { type: 'session.thread_created' });
+    expect((await post(url(), d)).status).toBe(200);
+    expect(logs.some((line) => line.startsWith(`session ${d.dataId} started thread sthr_`))).toBe(true);
+  });
+
+  it('answers a re-delivery of the same event as a duplicate, without handling it again', async () => {
+    const first = delivery(secret, { type: 'deployment_run.failed' });
+    expect((await post(url(), first)).body).toEqual({ ok: true, duplicate: false });
+    // A re-delivery is signed again, with a new message id and timestamp, but the same event.
+    const again = delivery(secret, { type: 'deployment_run.failed', eventId: first.eventId });
+    expect(again.headers['webhook-id']).not.toBe(first.headers['webhook-id']);
+    expect(await post(url(), again)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    expect(logs.filter((line) => line.startsWith('deployment run '))).toHaveLength(1);
+  });
+
+  it.each(refusals)('refuses $name with 400 $code', async ({ code, make }) => {
+    const answer = await post(url(), make(secret));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe(code);
+    expect(answer.body.message).toEqual(expect.any(String));
+  });
+
+  it('accepts a delivery of exactly 1 MiB', async () => {
+    const d = delivery(secret, { padTo: MiB });
+    expect(await post(url(), d)).toEqual({ status: 200, body: { ok: true, duplicate: false } });
+  });
+
+  it('refuses a validly signed delivery one byte over 1 MiB with 413 body_too_large', async () => {
+    const answer = await post(url(), delivery(secret, { padTo: MiB + 1 }));
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toBe('body_too_large');
+  });
+
+  it('refuses a 4 MiB chunked body, which has no content-length to check up front, with 413', async () => {
+    const d = delivery(secret);
+    const answer = await post(url(), chunkedBody(4 * MiB), d.headers);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toBe('body_too_large');
+  });
+
+  it('keeps serving valid deliveries after refusing oversized ones', async () => {
+    expect((await post(url(), delivery(secret))).status).toBe(200);
+  });
+}
