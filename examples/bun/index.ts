@@ -3,8 +3,10 @@
 // Bun serves the default export's fetch on `port`.
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
-const seen = recentIds(10_000);
+// Claims event.id before handling, releases it if handling throws (so the retry is handled).
+const guard = createIdempotencyGuard();
 
 export default {
   port: Number(process.env.PORT ?? 3000),
@@ -15,14 +17,8 @@ export default {
     }
     try {
       const event = await unwrapRequest(request, { secret: process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
-      if (!seen.claim(event.id)) return Response.json({ ok: true, duplicate: true });
-      try {
-        await handle(event);
-      } catch (err) {
-        seen.release(event.id);
-        throw err;
-      }
-      return Response.json({ ok: true, duplicate: false });
+      const result = await guard.run(event.id, () => handle(event));
+      return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
@@ -42,24 +38,4 @@ async function handle(event: WebhookEvent): Promise<void> {
     'deployment_run.failed': (e) => console.log(`deployment run ${e.data.id} failed`),
     default: (e) => console.log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: one process only. In production keep the
- * ids in a shared store (Redis, a database). An id is claimed before handling and released if
- * handling fails.
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -2,12 +2,14 @@
 // `npx wrangler secret put ANTHROPIC_WEBHOOK_SIGNING_KEY`.
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 export interface Env {
   ANTHROPIC_WEBHOOK_SIGNING_KEY: string;
 }
 
-const seen = recentIds(10_000);
+// Claims event.id before handling, releases it if handling throws (so the retry is handled).
+const guard = createIdempotencyGuard();
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
@@ -17,14 +19,8 @@ export default {
     try {
       // Workers have no process.env: the secret comes from the binding.
       const event = await unwrapRequest(request, { secret: env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
-      if (!seen.claim(event.id)) return Response.json({ ok: true, duplicate: true });
-      try {
-        await handle(event);
-      } catch (err) {
-        seen.release(event.id);
-        throw err;
-      }
-      return Response.json({ ok: true, duplicate: false });
+      const result = await guard.run(event.id, () => handle(event));
+      return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
@@ -44,24 +40,4 @@ async function handle(event: WebhookEvent): Promise<void> {
     'deployment_run.failed': (e) => console.log(`deployment run ${e.data.id} failed`),
     default: (e) => console.log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: one isolate only, and isolates come and go.
- * In production keep the ids in KV, D1 or a Durable Object. An id is claimed before handling
- * and released if handling fails.
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -3,11 +3,13 @@
 // deno.json maps the package name to npm.
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 // The one Deno API used here, declared so the file also typechecks without Deno's types.
 declare const Deno: { env: { get(name: string): string | undefined } };
 
-const seen = recentIds(10_000);
+// Claims event.id before handling, releases it if handling throws (so the retry is handled).
+const guard = createIdempotencyGuard();
 
 export default {
   async fetch(request: Request): Promise<Response> {
@@ -16,14 +18,8 @@ export default {
     }
     try {
       const event = await unwrapRequest(request, { secret: Deno.env.get('ANTHROPIC_WEBHOOK_SIGNING_KEY') });
-      if (!seen.claim(event.id)) return Response.json({ ok: true, duplicate: true });
-      try {
-        await handle(event);
-      } catch (err) {
-        seen.release(event.id);
-        throw err;
-      }
-      return Response.json({ ok: true, duplicate: false });
+      const result = await guard.run(event.id, () => handle(event));
+      return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
@@ -43,24 +39,4 @@ async function handle(event: WebhookEvent): Promise<void> {
     'deployment_run.failed': (e) => console.log(`deployment run ${e.data.id} failed`),
     default: (e) => console.log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: one process only. In production keep the
- * ids in a shared store (Deno KV, Redis, a database). An id is claimed before handling and
- * released if handling fails.
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 export interface WebhookAppOptions {
   /** The endpoint's `whsec_…` secret; defaults to ANTHROPIC_WEBHOOK_SIGNING_KEY. */
@@ -18,22 +19,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
  */
 export function createWebhookRouter(options: WebhookAppOptions = {}): Router {
   const log = options.log ?? ((): void => {});
-  const seen = recentIds(10_000);
+  // Claims event.id before handling, releases it if handling throws (so the retry is handled).
+  const guard = createIdempotencyGuard();
 
   const receive: RequestHandler = async (req, res) => {
     // Express 5 passes a rejected promise to answerError below.
     const event = await unwrapNodeRequest(req, { secret: options.secret, maxBodyBytes: MAX_BODY_BYTES });
-    if (!seen.claim(event.id)) {
-      res.json({ ok: true, duplicate: true });
-      return;
-    }
-    try {
-      await handle(event, log);
-    } catch (err) {
-      seen.release(event.id);
-      throw err;
-    }
-    res.json({ ok: true, duplicate: false });
+    const result = await guard.run(event.id, () => handle(event, log));
+    res.json({ ok: true, duplicate: result.status === 'duplicate' });
   };
 
   const router = express.Router();
@@ -74,25 +67,4 @@ async function handle(event: WebhookEvent, log: (line: string) => void): Promise
     'deployment_run.failed': (e) => log(`deployment run ${e.data.id} failed`),
     default: (e) => log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: enough for one process. Deliveries are
- * at-least-once, so with several instances or restarts keep the ids in a shared store instead.
- * An id is claimed before handling (a concurrent re-delivery is not handled twice) and released
- * if handling fails (the sender's retry is handled again).
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 export interface WebhookAppOptions {
   /** The endpoint's `whsec_…` secret; defaults to ANTHROPIC_WEBHOOK_SIGNING_KEY. */
@@ -16,7 +17,8 @@ export interface WebhookAppOptions {
  */
 export function webhookRoutes(options: WebhookAppOptions = {}): FastifyPluginAsync {
   const log = options.log ?? ((): void => {});
-  const seen = recentIds(10_000);
+  // Claims event.id before handling, releases it if handling throws (so the retry is handled).
+  const guard = createIdempotencyGuard();
 
   return async (scope) => {
     // Inside this plugin only (Fastify encapsulation), JSON bodies stay the Buffer that was
@@ -39,14 +41,8 @@ export function webhookRoutes(options: WebhookAppOptions = {}): FastifyPluginAsy
 
     scope.post('/webhooks', async (request) => {
       const event = await unwrapNodeRequest(request, { secret: options.secret });
-      if (!seen.claim(event.id)) return { ok: true, duplicate: true };
-      try {
-        await handle(event, log);
-      } catch (err) {
-        seen.release(event.id);
-        throw err;
-      }
-      return { ok: true, duplicate: false };
+      const result = await guard.run(event.id, () => handle(event, log));
+      return { ok: true, duplicate: result.status === 'duplicate' };
     });
   };
 }
@@ -65,25 +61,4 @@ async function handle(event: WebhookEvent, log: (line: string) => void): Promise
     'deployment_run.failed': (e) => log(`deployment run ${e.data.id} failed`),
     default: (e) => log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: enough for one process. Deliveries are
- * at-least-once, so with several instances or restarts keep the ids in a shared store instead.
- * An id is claimed before handling (a concurrent re-delivery is not handled twice) and released
- * if handling fails (the sender's retry is handled again).
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 export interface WebhookAppOptions {
   /** The endpoint's `whsec_…` secret; defaults to ANTHROPIC_WEBHOOK_SIGNING_KEY. */
@@ -16,20 +17,15 @@ export interface WebhookAppOptions {
  */
 export function createApp(options: WebhookAppOptions = {}): Hono {
   const log = options.log ?? ((): void => {});
-  const seen = recentIds(10_000);
+  // Claims event.id before handling, releases it if handling throws (so the retry is handled).
+  const guard = createIdempotencyGuard();
   const app = new Hono();
 
   app.post('/webhooks', async (c) => {
     // c.req.raw, not c.req.json(): the adapter needs the body's exact bytes, unread.
     const event = await unwrapRequest(c.req.raw, { secret: options.secret });
-    if (!seen.claim(event.id)) return c.json({ ok: true, duplicate: true });
-    try {
-      await handle(event, log);
-    } catch (err) {
-      seen.release(event.id);
-      throw err;
-    }
-    return c.json({ ok: true, duplicate: false });
+    const result = await guard.run(event.id, () => handle(event, log));
+    return c.json({ ok: true, duplicate: result.status === 'duplicate' });
   });
 
   app.onError((err, c) => {
@@ -52,25 +48,4 @@ async function handle(event: WebhookEvent, log: (line: string) => void): Promise
     'deployment_run.failed': (e) => log(`deployment run ${e.data.id} failed`),
     default: (e) => log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: enough for one process. Deliveries are
- * at-least-once, so with several instances or restarts keep the ids in a shared store instead.
- * An id is claimed before handling (a concurrent re-delivery is not handled twice) and released
- * if handling fails (the sender's retry is handled again).
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
 export interface WebhookServerOptions {
   /** The endpoint's `whsec_…` secret; defaults to ANTHROPIC_WEBHOOK_SIGNING_KEY. */
@@ -16,7 +17,8 @@ export interface WebhookServerOptions {
  */
 export function createWebhookServer(options: WebhookServerOptions = {}): Server {
   const log = options.log ?? ((): void => {});
-  const seen = recentIds(10_000);
+  // Claims event.id before handling, releases it if handling throws (so the retry is handled).
+  const guard = createIdempotencyGuard();
 
   return createServer(async (req, res) => {
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/webhooks') {
@@ -24,14 +26,8 @@ export function createWebhookServer(options: WebhookServerOptions = {}): Server 
     }
     try {
       const event = await unwrapNodeRequest(req, { secret: options.secret });
-      if (!seen.claim(event.id)) return reply(res, 200, { ok: true, duplicate: true });
-      try {
-        await handle(event, log);
-      } catch (err) {
-        seen.release(event.id);
-        throw err;
-      }
-      reply(res, 200, { ok: true, duplicate: false });
+      const result = await guard.run(event.id, () => handle(event, log));
+      reply(res, 200, { ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
@@ -55,25 +51,4 @@ async function handle(event: WebhookEvent, log: (line: string) => void): Promise
 
 function reply(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-/**
- * Event ids already handled, in memory and bounded: enough for one process. Deliveries are
- * at-least-once, so with several instances or restarts keep the ids in a shared store instead.
- * An id is claimed before handling (a concurrent re-delivery is not handled twice) and released
- * if handling fails (the sender's retry is handled again).
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

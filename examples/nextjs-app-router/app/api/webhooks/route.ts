@@ -2,21 +2,17 @@
 // handlers and route config, so the helpers below stay private to this file.
 import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
+import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
-const seen = recentIds(10_000);
+// Claims event.id before handling, releases it if handling throws (so the retry is handled).
+const guard = createIdempotencyGuard();
 
 export async function POST(request: Request): Promise<Response> {
   try {
     // The request itself, not request.json(): the adapter needs the body's exact bytes, unread.
     const event = await unwrapRequest(request, { secret: process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
-    if (!seen.claim(event.id)) return Response.json({ ok: true, duplicate: true });
-    try {
-      await handle(event);
-    } catch (err) {
-      seen.release(event.id);
-      throw err;
-    }
-    return Response.json({ ok: true, duplicate: false });
+    const result = await guard.run(event.id, () => handle(event));
+    return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
   } catch (err) {
     if (err instanceof WebhookVerificationError) {
       // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
@@ -35,24 +31,4 @@ async function handle(event: WebhookEvent): Promise<void> {
     'deployment_run.failed': (e) => console.log(`deployment run ${e.data.id} failed`),
     default: (e) => console.log(`${e.data.type} ${e.data.id}: no handler`),
   });
-}
-
-/**
- * Event ids already handled, in memory and bounded: one server instance only. On serverless
- * hosts every instance has its own memory, so keep the ids in a shared store (Redis, a database)
- * in production. An id is claimed before handling and released if handling fails.
- */
-function recentIds(limit: number): { claim(id: string): boolean; release(id: string): void } {
-  const ids = new Set<string>();
-  return {
-    claim(id) {
-      if (ids.has(id)) return false;
-      if (ids.size >= limit) ids.delete(ids.values().next().value as string);
-      ids.add(id);
-      return true;
-    },
-    release(id) {
-      ids.delete(id);
-    },
-  };
 }

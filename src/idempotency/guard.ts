@@ -1,0 +1,74 @@
+import { fail } from '../core/errors.js';
+import { memoryStore } from './memory-store.js';
+import type { IdempotencyStore } from './store.js';
+
+/** Options of `createIdempotencyGuard`. */
+export interface IdempotencyGuardOptions {
+  /** Where ids are kept; default a `memoryStore()` for this process. */
+  store?: IdempotencyStore;
+  /** How long a processed id is remembered; default 86,400 s (a day, longer than Anthropic retries). */
+  ttlSeconds?: number;
+  /** How long a claim lasts before a crashed worker's event may be taken by a retry; default 60 s. */
+  lockSeconds?: number;
+}
+
+/** What `run` did: called `fn` (with its value), or skipped a duplicate. */
+export type RunResult<T> = { status: 'processed'; value: T } | { status: 'duplicate' };
+
+/** Runs a handler at most once per event id. */
+export interface IdempotencyGuard {
+  run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>>;
+}
+
+/**
+ * Makes at-least-once delivery safe: `run(event.id, fn)` calls `fn` only if no other call with
+ * that id is in flight or done. If `fn` throws, the claim is released and the error rethrown —
+ * answer 5xx and the sender's retry is processed, so nothing is lost. A claim held longer than
+ * `lockSeconds` (a crashed worker) expires, so a retry can take it.
+ *
+ * @example
+ * ```ts
+ * const guard = createIdempotencyGuard();
+ * const event = await unwrapRequest(request);
+ * const result = await guard.run(event.id, () => dispatch(event, handlers));
+ * return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
+ * ```
+ */
+export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): IdempotencyGuard {
+  const store = options.store ?? memoryStore();
+  const ttlMs = seconds(options.ttlSeconds, 86_400, 'ttlSeconds') * 1000;
+  const lockMs = seconds(options.lockSeconds, 60, 'lockSeconds') * 1000;
+  return {
+    async run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>> {
+      if (typeof eventId !== 'string' || eventId === '') {
+        fail('invalid_options', 'guard.run needs the event id (event.id) as a non-empty string.');
+      }
+      const token = crypto.randomUUID();
+      if (!(await store.claim(eventId, token, lockMs))) return { status: 'duplicate' };
+      let value: T;
+      try {
+        value = await fn();
+      } catch (error) {
+        try {
+          await store.release(eventId, token);
+        } catch {
+          // The store is unreachable: the claim then lapses after lockSeconds, and the handler's
+          // own error is the one worth reporting.
+        }
+        throw error;
+      }
+      // Done even if our lock lapsed and another worker claimed the id meanwhile: the event was
+      // processed, and that is what later retries must see.
+      await store.complete(eventId, ttlMs);
+      return { status: 'processed', value };
+    },
+  };
+}
+
+function seconds(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail('invalid_options', `${name} must be a number of seconds > 0; leave it out for the default of ${fallback}.`);
+  }
+  return value;
+}
