@@ -20,9 +20,13 @@ export function signedPrefix(id: string, timestamp: string): Uint8Array {
   return out;
 }
 
-/** HMAC-SHA256 of `prefix . body` with an already-keyed state (the state itself is not touched). */
-export function computeMac(key: KeyState, prefix: Uint8Array, body: Uint8Array): Uint8Array {
-  return key.clone().update(prefix).update(body).digest();
+/** HMAC-SHA256 of `prefix . body` into `out`, from an already-keyed state (left untouched). */
+export function computeMac(key: KeyState, prefix: Uint8Array, body: Uint8Array, out: Uint8Array = new Uint8Array(MAC_BYTES)): Uint8Array {
+  const mac = key.keyed._cloneInto(key.scratch);
+  mac.update(prefix);
+  mac.update(body);
+  mac.digestInto(out);
+  return out;
 }
 
 /**

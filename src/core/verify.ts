@@ -7,6 +7,9 @@ import { keyState, resolveKeys, type Secret, type SecretInput } from './secret.j
 import { computeMac, equalBytes, formatSignature, parseSignatures, signedPrefix } from './signature.js';
 import { checkTolerance, parseTimestamp, resolveNow, resolveTolerance, type Clock } from './timestamp.js';
 
+// Never leaves verify(), which is synchronous, so one buffer serves every call.
+const macScratch = new Uint8Array(32);
+
 /** How to verify a delivery. Every field is optional. */
 export interface VerifyOptions {
   /**
@@ -63,7 +66,7 @@ export function verify(body: BodyInput, headers: HeadersInput, options: VerifyOp
   if (candidates.length > 0) {
     const prefix = signedPrefix(id, stamp);
     for (const key of keys) {
-      const mac = computeMac(key, prefix, bytes);
+      const mac = computeMac(key, prefix, bytes, macScratch);
       for (const candidate of candidates) {
         if (equalBytes(mac, candidate)) return { id, timestamp, body: bytes };
       }

@@ -1,0 +1,152 @@
+// Side-by-side benchmark: this library against the official path and the native limit, on the
+// same deliveries in one process. Run with `npm run bench` (builds first; measures dist/).
+import Anthropic from '@anthropic-ai/sdk';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { cpus } from 'node:os';
+import { Webhook } from 'standardwebhooks';
+import { generateSecret, sign, unwrap, verify } from '../dist/index.js';
+
+type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
+
+interface Case {
+  name: string;
+  body: string;
+  headers: Headers3;
+  secrets: string[];
+}
+
+const ROUNDS = 7;
+const ROUND_MS = 250;
+const WARMUP_MS = 300;
+
+const secret = generateSecret();
+const oldSecret = generateSecret();
+const now = new Date();
+
+function delivery(name: string, body: string, secrets = [secret]): Case {
+  return { name, body, secrets, headers: sign({ id: 'msg_2yFDs1ZqJxLQkR5mNcW8vTbA3hE', timestamp: now, body, secret }) };
+}
+
+// A session.status_idled envelope of the real size, 285 bytes.
+const idled = JSON.stringify({
+  type: 'event',
+  id: 'evt_01KBZ4TD1Y6CJM1Q8YYQ3ZJ3JQZ8N5KJ3',
+  created_at: '2026-11-22T10:15:42.417Z',
+  data: {
+    type: 'session.status_idled',
+    id: 'sesn_011CVtbRfGBcKm3QuWn9zV7a',
+    organization_id: '5c3b9d0e-8f4a-4b6e-9d2c-1a7f3e8b5c4d',
+    workspace_id: 'wrkspc_01HQXZ8N5KJ3M7V2Y4T6R9P0WB',
+  },
+});
+const padded = (bytes: number): string => {
+  const event = { type: 'event', id: 'evt_big', created_at: now.toISOString(), data: { type: 'session.updated', id: 'sesn_1', organization_id: 'org_1', workspace_id: 'w', note: '' } };
+  const base = JSON.stringify(event).length;
+  event.data.note = 'x'.repeat(bytes - base);
+  return JSON.stringify(event);
+};
+
+const cases: Case[] = [
+  delivery(`session.status_idled, ${new TextEncoder().encode(idled).length} B`, idled),
+  delivery('4 KiB body', padded(4096)),
+  delivery('1 MiB body', padded(1024 * 1024)),
+  { ...delivery(`rotation: 2 secrets, ${idled.length} B`, idled), secrets: [oldSecret, secret] },
+];
+
+// The native limit: node:crypto HMAC, constant-time compare, JSON.parse; keys decoded once.
+function nativeVerifier(secrets: string[]): (body: string, headers: Headers3) => unknown {
+  const keys = secrets.map((s) => Buffer.from(s.slice(6), 'base64'));
+  return (body, headers) => {
+    const expected = headers['webhook-signature'].split(' ').map((entry) => Buffer.from(entry.slice(3), 'base64'));
+    for (const key of keys) {
+      const mac = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`).update(body).digest();
+      for (const candidate of expected) if (candidate.length === mac.length && timingSafeEqual(candidate, mac)) return JSON.parse(body);
+    }
+    throw new Error('no match');
+  };
+}
+
+function referenceVerifier(secrets: string[]): (body: string, headers: Headers3) => unknown {
+  const hooks = secrets.map((s) => new Webhook(s));
+  return (body, headers) => {
+    for (const [i, hook] of hooks.entries()) {
+      try {
+        return hook.verify(body, headers);
+      } catch (error) {
+        if (i === hooks.length - 1) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  };
+}
+
+function sdkVerifier(secrets: string[]): (body: string, headers: Headers3) => unknown {
+  const clients = secrets.map((s) => new Anthropic({ apiKey: 'bench', webhookKey: s }));
+  return (body, headers) => {
+    for (const [i, client] of clients.entries()) {
+      try {
+        return client.beta.webhooks.unwrap(body, { headers });
+      } catch (error) {
+        if (i === clients.length - 1) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  };
+}
+
+const contenders: Array<[string, (c: Case) => (body: string, headers: Headers3) => unknown]> = [
+  ['managed-agents-webhooks unwrap', (c) => (body, headers) => unwrap(body, headers, { secret: c.secrets })],
+  ['managed-agents-webhooks verify', (c) => (body, headers) => verify(body, headers, { secret: c.secrets })],
+  ['standardwebhooks Webhook#verify (reference)', (c) => referenceVerifier(c.secrets)],
+  ['@anthropic-ai/sdk webhooks.unwrap', (c) => sdkVerifier(c.secrets)],
+  ['node:crypto + JSON.parse (native)', (c) => nativeVerifier(c.secrets)],
+];
+
+/** Operations per second over one timed round. */
+function round(fn: () => unknown, ms: number): number {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  // Check the clock every few calls so the timer's cost stays out of small-body rounds.
+  while (elapsed < ms) {
+    for (let i = 0; i < 16; i++) fn();
+    ops += 16;
+    elapsed = performance.now() - start;
+  }
+  return (ops * 1000) / elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? 0;
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(`median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; ratios against the reference and the native path\n`);
+
+const rows: string[][] = [];
+for (const c of cases) {
+  const results = contenders.map(([name, make]) => {
+    const fn = make(c);
+    const call = (): unknown => fn(c.body, c.headers);
+    call(); // a contender that fails here would measure nothing
+    round(call, WARMUP_MS);
+    return { name, ops: median(Array.from({ length: ROUNDS }, () => round(call, ROUND_MS))) };
+  });
+  const reference = results.find((r) => r.name.includes('(reference)'))?.ops ?? 1;
+  const native = results.find((r) => r.name.includes('(native)'))?.ops ?? 1;
+  for (const r of results) rows.push([c.name, r.name, fmt(r.ops), `${(r.ops / reference).toFixed(2)}×`, `${(r.ops / native).toFixed(2)}×`]);
+  rows.push([]);
+}
+
+const header = ['delivery', 'verifier', 'ops/s', 'vs reference', 'vs native'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]): string => cells.map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ');
+console.log(`| ${line(header)} |`);
+console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
+for (const r of rows) if (r.length > 0) console.log(`| ${line(r)} |`);
