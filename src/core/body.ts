@@ -36,9 +36,8 @@ function describeBadBody(body: unknown): string {
 
 const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The body as text for JSON parsing; `undefined` when it is not valid UTF-8. */
-export function bodyText(body: BodyInput, bytes: Uint8Array): string | undefined {
-  if (typeof body === 'string') return body;
+/** Received bytes as text for JSON parsing; `undefined` when they are not valid UTF-8. */
+export function bodyText(bytes: Uint8Array): string | undefined {
   try {
     return decoder.decode(bytes);
   } catch {

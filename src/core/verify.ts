@@ -3,8 +3,8 @@ import { bodyBytes, bodyText, type BodyInput } from './body.js';
 import { parseEnvelope } from './envelope.js';
 import { fail } from './errors.js';
 import { checkId, readWebhookHeaders, type HeadersInput, type WebhookHeaders } from './headers.js';
-import { keyState, resolveKeys, type Secret, type SecretInput } from './secret.js';
-import { computeMac, equalBytes, formatSignature, parseSignatures, signedPrefix } from './signature.js';
+import { keyState, resolveKeys, type KeyState, type Secret, type SecretInput } from './secret.js';
+import { computeMac, equalBytes, formatSignature, parseSignatures, signedContent } from './signature.js';
 import { checkTolerance, parseTimestamp, resolveNow, resolveTolerance, type Clock } from './timestamp.js';
 
 // Never leaves verify(), which is synchronous, so one buffer serves every call.
@@ -52,27 +52,9 @@ export interface SignInput {
  * ```
  */
 export function verify(body: BodyInput, headers: HeadersInput, options: VerifyOptions = {}): VerifiedDelivery {
-  const keys = resolveKeys(options.secret);
-  const tolerance = resolveTolerance(options.toleranceSeconds);
-  const now = resolveNow(options.now);
+  const checks = prepare(options);
   const bytes = bodyBytes(body);
-  const found = readWebhookHeaders(headers);
-  const id = found['webhook-id'];
-  const stamp = found['webhook-timestamp'];
-  const timestamp = parseTimestamp(stamp);
-  checkTolerance(timestamp, now, tolerance);
-
-  const candidates = parseSignatures(found['webhook-signature']);
-  if (candidates.length > 0) {
-    const prefix = signedPrefix(id, stamp);
-    for (const key of keys) {
-      const mac = computeMac(key, prefix, bytes, macScratch);
-      for (const candidate of candidates) {
-        if (equalBytes(mac, candidate)) return { id, timestamp, body: bytes };
-      }
-    }
-  }
-  return fail('invalid_signature', noMatch(candidates.length, keys.length));
+  return { ...authenticate(bytes, headers, checks), body: bytes };
 }
 
 /**
@@ -89,9 +71,48 @@ export function verify(body: BodyInput, headers: HeadersInput, options: VerifyOp
  * }
  * ```
  */
-export function unwrap(body: BodyInput, headers: HeadersInput, options?: VerifyOptions): WebhookEvent {
-  const { body: bytes } = verify(body, headers, options);
-  return parseEnvelope(bodyText(body, bytes));
+export function unwrap(body: BodyInput, headers: HeadersInput, options: VerifyOptions = {}): WebhookEvent {
+  const checks = prepare(options);
+  // A string body is hashed and parsed as it is: no byte copy is kept, none is needed.
+  const content = typeof body === 'string' ? body : bodyBytes(body);
+  authenticate(content, headers, checks);
+  return parseEnvelope(typeof content === 'string' ? content : bodyText(content));
+}
+
+interface Checks {
+  keys: KeyState[];
+  tolerance: number;
+  now: number;
+}
+
+/** The options, checked before anything about the delivery. */
+function prepare(options: VerifyOptions): Checks {
+  return {
+    keys: resolveKeys(options.secret),
+    tolerance: resolveTolerance(options.toleranceSeconds),
+    now: resolveNow(options.now),
+  };
+}
+
+/** Headers → timestamp format → tolerance → signature; returns the delivery's id and time. */
+function authenticate(body: string | Uint8Array, headers: HeadersInput, checks: Checks): { id: string; timestamp: number } {
+  const found = readWebhookHeaders(headers);
+  const id = found['webhook-id'];
+  const stamp = found['webhook-timestamp'];
+  const timestamp = parseTimestamp(stamp);
+  checkTolerance(timestamp, checks.now, checks.tolerance);
+
+  const candidates = parseSignatures(found['webhook-signature']);
+  if (candidates.length > 0) {
+    const content = signedContent(id, stamp, body);
+    for (const key of checks.keys) {
+      const mac = computeMac(key, content, macScratch);
+      for (const candidate of candidates) {
+        if (equalBytes(mac, candidate)) return { id, timestamp };
+      }
+    }
+  }
+  return fail('invalid_signature', noMatch(candidates.length, checks.keys.length));
 }
 
 /**
@@ -111,7 +132,7 @@ export function sign(input: SignInput): WebhookHeaders {
   if (typeof input.id !== 'string' || input.id === '') fail('invalid_header', 'sign() needs a non-empty string id.');
   checkId(input.id);
   const stamp = signTimestamp(input.timestamp);
-  const mac = computeMac(key, signedPrefix(input.id, stamp), bytes);
+  const mac = computeMac(key, signedContent(input.id, stamp, bytes));
   return { 'webhook-id': input.id, 'webhook-timestamp': stamp, 'webhook-signature': formatSignature(mac) };
 }
 
