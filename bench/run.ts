@@ -15,8 +15,8 @@ interface Case {
   secrets: string[];
 }
 
-const ROUNDS = 7;
-const ROUND_MS = 250;
+const ROUNDS = 9;
+const ROUND_MS = 200;
 const WARMUP_MS = 300;
 
 const secret = generateSecret();
@@ -131,13 +131,17 @@ console.log(`median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms 
 
 const rows: string[][] = [];
 for (const c of cases) {
-  const results = contenders.map(([name, make]) => {
+  const calls = contenders.map(([name, make]) => {
     const fn = make(c);
     const call = (): unknown => fn(c.body, c.headers);
     call(); // a contender that fails here would measure nothing
-    round(call, WARMUP_MS);
-    return { name, ops: median(Array.from({ length: ROUNDS }, () => round(call, ROUND_MS))) };
+    return { name, call, samples: [] as number[] };
   });
+  for (const { call } of calls) round(call, WARMUP_MS);
+  // Rounds interleave the contenders, so drift in the machine's speed (GC, other load, CPU
+  // frequency) spreads over all of them instead of landing on whichever ran first.
+  for (let r = 0; r < ROUNDS; r++) for (const entry of calls) entry.samples.push(round(entry.call, ROUND_MS));
+  const results = calls.map(({ name, samples }) => ({ name, ops: median(samples) }));
   const reference = results.find((r) => r.name.includes('(reference)'))?.ops ?? 1;
   const native = results.find((r) => r.name.includes('(native)'))?.ops ?? 1;
   for (const r of results) rows.push([c.name, r.name, fmt(r.ops), `${(r.ops / reference).toFixed(2)}×`, `${(r.ops / native).toFixed(2)}×`]);

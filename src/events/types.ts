@@ -49,7 +49,7 @@ export interface WebhookEvent {
 
 /** All known `data.type` values, in catalogue order. */
 export const EVENT_TYPES: readonly WebhookEventType[] = /* @__PURE__ */ Object.freeze(
-  Object.keys(EVENT_CATALOG) as WebhookEventType[],
+  /* @__PURE__ */ Object.keys(EVENT_CATALOG) as WebhookEventType[],
 );
 
 /**
