@@ -1,0 +1,244 @@
+// npm run test:runtimes — the packed package on every runtime users deploy to. Packs the built
+// package, installs the tarball into a scratch consumer, runs test/runtimes/smoke.ts in each
+// runtime, prints a line per runtime and "N passed, N failed". Runtimes come from the npm
+// registry (and Debian's chromium) into .cache/runtimes/tools, kept between runs.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import type { SmokeResult } from './smoke.js';
+
+const root = process.cwd();
+const cache = join(root, '.cache/runtimes');
+const tools = join(cache, 'tools');
+const consumer = join(cache, 'consumer');
+const smokeSource = join(root, 'test/runtimes/smoke.ts');
+const CHROMIUM = '/usr/bin/chromium';
+const TIMEOUT_MS = 120_000;
+
+interface Outcome {
+  runtime: string;
+  ok: boolean;
+  detail: string;
+}
+const outcomes: Outcome[] = [];
+
+function npm(args: string[], cwd: string): void {
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Installs the runtimes once; reinstalls only when their pinned list changes. */
+function installTools(): void {
+  const manifest = readFileSync(join(root, 'test/runtimes/runtimes.package.json'), 'utf8');
+  const stamp = join(tools, '.installed');
+  const hash = createHash('sha256').update(manifest).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  console.log('installing runtimes into .cache/runtimes/tools (once)…');
+  rmSync(tools, { recursive: true, force: true });
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(join(tools, 'package.json'), manifest);
+  // --ignore-scripts: each binary ships inside its package; nothing may download at install.
+  npm(['install', '--ignore-scripts'], tools);
+  writeFileSync(stamp, hash);
+}
+
+/** A fresh consumer project with the packed tarball installed, as a user would have it. */
+function installPackage(): void {
+  rmSync(consumer, { recursive: true, force: true });
+  mkdirSync(consumer, { recursive: true });
+  const packDir = mkdtempSync(join(tmpdir(), 'maw-pack-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
+  npm(['install', join(packDir, tarball)], consumer);
+  rmSync(packDir, { recursive: true, force: true });
+}
+
+const IMPORT_ENTRY = `
+import * as lib from 'managed-agents-webhooks';
+import * as web from 'managed-agents-webhooks/web';
+import { smoke } from ${JSON.stringify(smokeSource)};
+export const run = () => smoke(lib, web);
+`;
+
+async function bundle(name: string, options: BuildOptions): Promise<string> {
+  const outfile = join(consumer, name);
+  await build({ bundle: true, logLevel: 'error', outfile, ...options });
+  return outfile;
+}
+
+/** The smoke suite alone, importing the installed package by name (ESM and CJS). */
+async function writeEntries(): Promise<void> {
+  const external = ['managed-agents-webhooks', 'managed-agents-webhooks/*'];
+  await bundle('smoke.mjs', { entryPoints: [smokeSource], format: 'esm', platform: 'neutral', external });
+  await bundle('smoke.cjs', { entryPoints: [smokeSource], format: 'cjs', platform: 'neutral', external });
+  writeFileSync(
+    join(consumer, 'esm.mjs'),
+    `import * as lib from 'managed-agents-webhooks';\nimport * as web from 'managed-agents-webhooks/web';\nimport { smoke } from './smoke.mjs';\nconsole.log('SMOKE ' + JSON.stringify(await smoke(lib, web)));\n`,
+  );
+  writeFileSync(
+    join(consumer, 'cjs.cjs'),
+    `const lib = require('managed-agents-webhooks');\nconst web = require('managed-agents-webhooks/web');\nrequire('./smoke.cjs').smoke(lib, web).then((r) => console.log('SMOKE ' + JSON.stringify(r)));\n`,
+  );
+}
+
+function run(command: string, args: string[], cwd = consumer): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolvePromise(out);
+      else reject(new Error(`exit ${code}: ${out.trim().split('\n').slice(-5).join(' | ')}`));
+    });
+  });
+}
+
+/** The result line: `SMOKE <json>`, or from a page's DOM, `SMOKE_URI <uri-encoded json>` (no HTML escaping to undo). */
+function parse(output: string): SmokeResult {
+  const encoded = /SMOKE_URI ([^\s<]+)/.exec(output)?.[1];
+  if (encoded !== undefined) return JSON.parse(decodeURIComponent(encoded)) as SmokeResult;
+  const line = output.split('\n').find((l) => l.includes('SMOKE {'));
+  if (line === undefined) throw new Error(`no result: ${output.trim().slice(-300)}`);
+  return JSON.parse(line.slice(line.indexOf('SMOKE ') + 6)) as SmokeResult;
+}
+
+async function record(runtime: string, produce: () => Promise<SmokeResult>, extra?: (r: SmokeResult) => string | undefined): Promise<void> {
+  let outcome: Outcome;
+  try {
+    const result = await produce();
+    const problem = result.failed.length > 0 ? result.failed.slice(0, 3).join('; ') : extra?.(result);
+    const adapter = result.globals.Request ? ', web adapter on a real Request' : '';
+    outcome = problem === undefined
+      ? { runtime, ok: true, detail: `${result.passed} checks${adapter}` }
+      : { runtime, ok: false, detail: `${result.failed.length} of ${result.passed + result.failed.length} failed: ${problem}` };
+  } catch (error) {
+    outcome = { runtime, ok: false, detail: (error as Error).message };
+  }
+  outcomes.push(outcome);
+  console.log(`${outcome.ok ? 'ok  ' : 'FAIL'}  ${runtime.padEnd(32)} ${outcome.detail}`);
+}
+
+const tool = (path: string): string => join(tools, 'node_modules', path);
+
+async function version(command: string, args: string[]): Promise<string> {
+  // Debian's chromium wrapper may print a shell warning before the version line.
+  const lines = (await run(command, args)).trim().split('\n');
+  const line = lines.find((l) => /\d+\.\d+/.test(l) && !l.includes(': ')) ?? lines[0] ?? '?';
+  return line.replace(/^(deno|workerd) /, '');
+}
+
+async function nodeLike(label: string, binary: string): Promise<void> {
+  const v = await version(binary, ['--version']).catch(() => '?');
+  await record(`${label} ${v} (import)`, async () => parse(await run(binary, ['esm.mjs'])));
+  await record(`${label} ${v} (require)`, async () => parse(await run(binary, ['cjs.cjs'])));
+}
+
+async function workerd(): Promise<void> {
+  const worker = await bundle('worker.mjs', {
+    stdin: { contents: `${IMPORT_ENTRY}\nexport default { async test() { const r = await run(); console.log('SMOKE ' + JSON.stringify(r)); if (r.failed.length) throw new Error(r.failed.join('; ')); } };`, resolveDir: consumer },
+    format: 'esm',
+    platform: 'neutral',
+  });
+  writeFileSync(
+    join(consumer, 'workerd.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";\nconst config :Workerd.Config = (services = [(name = "smoke", worker = .smoke)]);\nconst smoke :Workerd.Worker = (modules = [(name = "worker", esModule = embed "${basename(worker)}")], compatibilityDate = "2025-01-01");\n`,
+  );
+  const binary = tool('@cloudflare/workerd-linux-64/bin/workerd');
+  const v = await version(binary, ['--version']);
+  await record(`workerd ${v}`, async () => parse(await run(binary, ['test', 'workerd.capnp'])), (r) =>
+    r.globals.process || r.globals.Buffer ? 'Node globals present without nodejs_compat' : undefined,
+  );
+}
+
+async function edgeRuntime(): Promise<void> {
+  const script = await bundle('edge.js', { stdin: { contents: IMPORT_ENTRY, resolveDir: consumer }, format: 'iife', globalName: '__smoke', platform: 'neutral' });
+  // Loaded from the runtimes cache, not the project's dependencies; only this much of it is used.
+  const { EdgeVM } = (await import(tool('@edge-runtime/vm/dist/index.js'))) as { EdgeVM: new () => { evaluate(code: string): unknown } };
+  const version = (JSON.parse(readFileSync(tool('@edge-runtime/vm/package.json'), 'utf8')) as { version: string }).version;
+  await record(`@edge-runtime/vm ${version}`, async () => {
+    const vm = new EdgeVM();
+    vm.evaluate(readFileSync(script, 'utf8'));
+    return (await vm.evaluate('__smoke.run()')) as SmokeResult;
+  }, (r) => (r.globals.process || r.globals.Buffer ? 'process or Buffer is defined inside the edge VM' : undefined));
+}
+
+async function chromium(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    outcomes.push({ runtime: 'chromium', ok: false, detail: `${CHROMIUM} missing: apt-get install chromium` });
+    console.log(`FAIL  ${'chromium'.padEnd(32)} ${CHROMIUM} missing: apt-get install chromium`);
+    return;
+  }
+  await bundle('browser.mjs', {
+    stdin: { contents: `${IMPORT_ENTRY}\nrun().then((r) => { document.body.textContent = 'SMOKE_URI ' + encodeURIComponent(JSON.stringify(r)); }, (e) => { document.body.textContent = 'ERROR ' + e; });`, resolveDir: consumer },
+    format: 'esm',
+    platform: 'browser',
+  });
+  writeFileSync(join(consumer, 'page.html'), '<!doctype html><meta charset="utf-8"><title>smoke</title><body>pending<script type="module" src="browser.mjs"></script></body>');
+  // Module scripts do not load from file://, so the page is served on loopback.
+  const server = createServer((req, res) => {
+    const file = resolve(consumer, `.${(req.url ?? '/').split('?')[0]}`);
+    if (!file.startsWith(consumer) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.mjs') ? 'text/javascript' : 'text/html' }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page.html`;
+  const profile = mkdtempSync(join(tmpdir(), 'maw-chromium-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  try {
+    const v = await version(CHROMIUM, ['--version']);
+    await record(`headless ${v.replace(/ built on .*/, '')}`, async () => parse(await run(CHROMIUM, [...flags, '--virtual-time-budget=20000', '--dump-dom', url])), (r) =>
+      r.globals.process || r.globals.Buffer ? 'Node globals in the page' : undefined,
+    );
+  } finally {
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** `import { unwrap }` must bundle for a platform with no Node built-ins at all. */
+async function neutralBundle(): Promise<void> {
+  let outcome: Outcome;
+  try {
+    const result = await build({ stdin: { contents: "export { unwrap } from 'managed-agents-webhooks';", resolveDir: consumer }, bundle: true, write: false, platform: 'neutral', format: 'esm', metafile: true, logLevel: 'silent' });
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
+    outcome = imports.length === 0
+      ? { runtime: 'esbuild platform=neutral', ok: true, detail: `import { unwrap } bundles with no Node built-ins (${result.outputFiles[0]?.contents.length ?? 0} bytes)` }
+      : { runtime: 'esbuild platform=neutral', ok: false, detail: `external imports: ${imports.join(', ')}` };
+  } catch (error) {
+    outcome = { runtime: 'esbuild platform=neutral', ok: false, detail: (error as Error).message.split('\n')[0] ?? '' };
+  }
+  outcomes.push(outcome);
+  console.log(`${outcome.ok ? 'ok  ' : 'FAIL'}  ${outcome.runtime.padEnd(32)} ${outcome.detail}`);
+}
+
+const started = performance.now();
+installTools();
+installPackage();
+await writeEntries();
+await neutralBundle();
+await nodeLike('node', process.execPath);
+await nodeLike('node', tool('node22/bin/node'));
+await nodeLike('node', tool('node24/bin/node'));
+const deno = tool('@deno/linux-x64-glibc/deno');
+const denoVersion = await version(deno, ['--version']).catch(() => '?');
+await record(`deno ${denoVersion.split(' ')[0]}`, async () => parse(await run(deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])));
+const bun = tool('@oven/bun-linux-x64/bin/bun');
+const bunVersion = await version(bun, ['--version']).catch(() => '?');
+await record(`bun ${bunVersion} (import)`, async () => parse(await run(bun, ['esm.mjs'])));
+await record(`bun ${bunVersion} (require)`, async () => parse(await run(bun, ['cjs.cjs'])));
+await workerd();
+await edgeRuntime();
+await chromium();
+
+const failed = outcomes.filter((o) => !o.ok).length;
+console.log(`\n${outcomes.length} runtimes and targets in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${outcomes.length - failed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,74 @@
+// The one smoke suite every runtime runs against the packed package: all vectors, a sign →
+// unwrap round trip, a refused tampered delivery, and the web adapter on a real Request where
+// the runtime has one. Pure: no Node APIs, so browsers and workers run it as it is.
+import type * as Library from '../../src/index.js';
+import type * as Web from '../../src/adapters/web.js';
+import events from '../../vectors/events.json' with { type: 'json' };
+import signatures from '../../vectors/signatures.json' with { type: 'json' };
+import { vectorBody, vectorOptions, type VectorCase } from '../support/vector-cases.js';
+
+export interface SmokeResult {
+  passed: number;
+  failed: string[];
+  /** Node globals seen by the code under test; edge runtimes must have neither. */
+  globals: { process: boolean; Buffer: boolean; Request: boolean };
+}
+
+export async function smoke(lib: typeof Library, web: typeof Web | undefined): Promise<SmokeResult> {
+  let passed = 0;
+  const failed: string[] = [];
+  const check = async (name: string, run: () => unknown): Promise<void> => {
+    try {
+      if ((await run()) === false) failed.push(name);
+      else passed++;
+    } catch (error) {
+      failed.push(`${name}: ${(error as Error).message}`);
+    }
+  };
+  const codeOf = async (run: () => unknown): Promise<string> => {
+    try {
+      await run();
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof lib.WebhookVerificationError)) throw error;
+      return error.code;
+    }
+  };
+
+  const cases: Array<[string, VectorCase, 'verify' | 'unwrap']> = [
+    ...(signatures.cases as VectorCase[]).map((c): [string, VectorCase, 'verify'] => [`signatures: ${c.name}`, c, 'verify']),
+    ...(events.events as VectorCase[]).map((c): [string, VectorCase, 'unwrap'] => [`events: ${c.name}`, c, 'unwrap']),
+    ...(events.envelopes as VectorCase[]).map((c): [string, VectorCase, 'unwrap'] => [`envelopes: ${c.name}`, c, 'unwrap']),
+  ];
+  for (const [name, c, fn] of cases) {
+    await check(name, async () => {
+      const code = await codeOf(() => lib[fn](vectorBody(c.body), c.headers, vectorOptions(c)));
+      if (code !== c.expect) throw new Error(`expected ${c.expect}, got ${code}`);
+      if (c.event !== undefined && JSON.stringify(lib.unwrap(vectorBody(c.body), c.headers, vectorOptions(c))) !== JSON.stringify(c.event)) {
+        throw new Error('unwrapped event differs from the vector');
+      }
+    });
+  }
+
+  const secret = lib.generateSecret();
+  const body = JSON.stringify(lib.createSampleEvent('session.thread_created'));
+  const headers = lib.sign({ id: 'msg_smoke', timestamp: new Date(), body, secret });
+  await check('sign → unwrap round trip', () => lib.unwrap(body, headers, { secret }).data.type === 'session.thread_created');
+  await check('tampered delivery refused with invalid_signature', async () => (await codeOf(() => lib.unwrap(`${body} `, headers, { secret }))) === 'invalid_signature');
+
+  const hasRequest = typeof Request === 'function';
+  if (hasRequest) {
+    await check('web adapter: unwrapRequest on a real Request', async () => {
+      if (web === undefined || typeof web.unwrapRequest !== 'function') throw new Error('managed-agents-webhooks/web has no unwrapRequest');
+      const request = new Request('http://localhost/webhooks', { method: 'POST', headers, body });
+      return (await web.unwrapRequest(request, { secret })).data.type === 'session.thread_created';
+    });
+    await check('web adapter: a tampered Request is refused', async () => {
+      const request = new Request('http://localhost/webhooks', { method: 'POST', headers, body: body.replace('thread', 'threat') });
+      return (await codeOf(() => web?.unwrapRequest(request, { secret }))) === 'invalid_signature';
+    });
+  }
+
+  const g = globalThis as { process?: unknown; Buffer?: unknown };
+  return { passed, failed, globals: { process: g.process !== undefined, Buffer: g.Buffer !== undefined, Request: hasRequest } };
+}
