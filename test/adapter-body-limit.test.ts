@@ -5,7 +5,8 @@ import { DEFAULT_MAX_BODY_BYTES } from '../src/adapters/body-limit.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { unwrapRequest } from '../src/adapters/web.js';
 import { WebhookVerificationError, generateSecret, type WebhookEvent } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
+import { delivery } from './support/deliveries.js';
+import { refusal } from './support/errors.js';
 
 const secret = generateSecret();
 const MiB = 1024 * 1024;
@@ -19,15 +20,6 @@ const adapters: ReadonlyArray<[string, (body: string, headers: Record<string, st
       unwrapNodeRequest(Object.assign(Readable.from([Buffer.from(body)]), { headers }) as unknown as IncomingMessage, options),
   ],
 ];
-
-async function refusal(promise: Promise<unknown>): Promise<WebhookVerificationError> {
-  const err = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(err).toBeInstanceOf(WebhookVerificationError);
-  return err as WebhookVerificationError;
-}
 
 describe.each(adapters)('maxBodyBytes in %s', (_name, adapter) => {
   it('defaults to 1 MiB', async () => {

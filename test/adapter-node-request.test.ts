@@ -3,22 +3,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { unwrapNodeRequest, verifyNodeRequest, type NodeRequest } from '../src/adapters/node.js';
 import { WebhookVerificationError, generateSecret, sign } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
+import { delivery } from './support/deliveries.js';
+import { refusal } from './support/errors.js';
 
 const secret = generateSecret();
 
 /** A request stream the way node:http hands it over: a Readable with headers. */
 function streamOf(chunks: Array<string | Uint8Array>, headers: Record<string, string>): IncomingMessage {
   return Object.assign(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), { headers }) as unknown as IncomingMessage;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<WebhookVerificationError> {
-  const err = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(err).toBeInstanceOf(WebhookVerificationError);
-  return err as WebhookVerificationError;
 }
 
 describe('unwrapNodeRequest uses the raw body a framework kept', () => {

@@ -4,7 +4,7 @@ import worker from '../examples/cloudflare-worker/worker.js';
 import deno from '../examples/deno/main.js';
 import { POST } from '../examples/nextjs-app-router/app/api/webhooks/route.js';
 import { generateSecret } from '../src/index.js';
-import { delivery, type Delivery } from './helpers/deliveries.js';
+import { delivery, type Delivery } from './support/deliveries.js';
 
 // The runtimes themselves are not here; each example's handler is called with the Request its
 // runtime would pass, which is all the web adapter sees.

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { unwrapRequest, verifyRequest } from '../src/adapters/web.js';
 import { WebhookVerificationError, generateSecret, sign } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
+import { delivery } from './support/deliveries.js';
+import { refusal } from './support/errors.js';
 
 const secret = generateSecret();
 const url = 'https://example.test/webhooks';
 
 function requestOf(body: BodyInit | null, headers: Record<string, string>): Request {
   return new Request(url, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<WebhookVerificationError> {
-  const err = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(err).toBeInstanceOf(WebhookVerificationError);
-  return err as WebhookVerificationError;
 }
 
 /** A body stream that counts its pulls and notes being cancelled. */

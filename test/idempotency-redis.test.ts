@@ -4,7 +4,7 @@ import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdempotencyGuard, redisStore, type IORedisLike, type NodeRedisLike } from '../src/idempotency/index.js';
-import { hasRedisServer, startRedis, type RedisServer } from './helpers/redis-server.js';
+import { hasRedisServer, startRedis, type RedisServer } from './support/redis-server.js';
 
 const available = hasRedisServer();
 if (!available) console.warn('skipping Redis tests: no redis-server binary (CI installs it with apt-get install redis-server)');

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createWebhookRouter } from '../examples/express/server.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { WebhookVerificationError, generateSecret } from '../src/index.js';
-import { chunkedBody, delivery } from './helpers/deliveries.js';
-import { close, listen, post } from './helpers/http.js';
-import { receiverContract } from './helpers/receiver-contract.js';
+import { chunkedBody, delivery } from './support/deliveries.js';
+import { close, listen, post } from './support/http.js';
+import { receiverContract } from './support/receiver-contract.js';
 
 describe('examples/express: express.raw keeps the Buffer, unwrapNodeRequest verifies it (Express 5)', () => {
   receiverContract(async ({ secret, log }) => {

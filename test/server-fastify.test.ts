@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, webhookRoutes } from '../examples/fastify/server.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { WebhookVerificationError, generateSecret } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
-import { post } from './helpers/http.js';
-import { receiverContract } from './helpers/receiver-contract.js';
+import { delivery } from './support/deliveries.js';
+import { post } from './support/http.js';
+import { receiverContract } from './support/receiver-contract.js';
 
 async function start(app: FastifyInstance): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../examples/hono/server.js';
 import { unwrapRequest } from '../src/adapters/web.js';
 import { WebhookVerificationError, generateSecret } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
-import { close, post } from './helpers/http.js';
-import { receiverContract } from './helpers/receiver-contract.js';
+import { delivery } from './support/deliveries.js';
+import { close, post } from './support/http.js';
+import { receiverContract } from './support/receiver-contract.js';
 
 /** Serves a Hono app on @hono/node-server at an ephemeral loopback port. */
 async function start(app: Hono): Promise<{ base: string; server: Server }> {

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookServer } from '../examples/node-http/server.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { WebhookVerificationError, generateSecret } from '../src/index.js';
-import { delivery } from './helpers/deliveries.js';
-import { close, listen, post } from './helpers/http.js';
-import { receiverContract } from './helpers/receiver-contract.js';
+import { delivery } from './support/deliveries.js';
+import { close, listen, post } from './support/http.js';
+import { receiverContract } from './support/receiver-contract.js';
 
 describe('examples/node-http: unwrapNodeRequest reading a node:http request stream', () => {
   receiverContract(async ({ secret, log }) => {

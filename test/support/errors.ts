@@ -17,3 +17,13 @@ export function expectCode(fn: () => unknown, code: WebhookErrorCode): WebhookVe
   expect(error.code).toBe(code);
   return error;
 }
+
+/** Awaits `promise` and returns the WebhookVerificationError it rejects with, failing otherwise. */
+export async function refusal(promise: Promise<unknown>): Promise<WebhookVerificationError> {
+  const err = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(err).toBeInstanceOf(WebhookVerificationError);
+  return err as WebhookVerificationError;
+}
