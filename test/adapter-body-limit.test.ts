@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/adapters/body-limit.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { unwrapRequest } from '../src/adapters/web.js';
-import { WebhookVerificationError, generateSecret, type WebhookEvent } from '../src/index.js';
+import { generateSecret, type WebhookEvent } from '../src/index.js';
 import { delivery } from './support/deliveries.js';
 import { refusal } from './support/errors.js';
 

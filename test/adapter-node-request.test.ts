@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { unwrapNodeRequest, verifyNodeRequest, type NodeRequest } from '../src/adapters/node.js';
-import { WebhookVerificationError, generateSecret, sign } from '../src/index.js';
+import { generateSecret, sign } from '../src/index.js';
 import { delivery } from './support/deliveries.js';
 import { refusal } from './support/errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unwrapRequest, verifyRequest } from '../src/adapters/web.js';
-import { WebhookVerificationError, generateSecret, sign } from '../src/index.js';
+import { generateSecret, sign } from '../src/index.js';
 import { delivery } from './support/deliveries.js';
 import { refusal } from './support/errors.js';
 
