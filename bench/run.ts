@@ -4,7 +4,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Webhook } from 'standardwebhooks';
-import { generateSecret, sign, unwrap, verify } from '../dist/index.js';
+// By name, so it runs the built package (dist/) through the exports map, as users get it.
+import { generateSecret, sign, unwrap, verify } from 'managed-agents-webhooks';
 
 type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
 

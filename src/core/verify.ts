@@ -48,7 +48,7 @@ export interface SignInput {
  *
  * @example
  * ```ts
- * const { id, body } = verify(rawBody, request.headers, { secret: process.env.WEBHOOK_SECRET });
+ * const { id, body } = verify(rawBody, request.headers, { secret: process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
  * ```
  */
 export function verify(body: BodyInput, headers: HeadersInput, options: VerifyOptions = {}): VerifiedDelivery {
@@ -63,7 +63,7 @@ export function verify(body: BodyInput, headers: HeadersInput, options: VerifyOp
  *
  * @example
  * ```ts
- * const event = unwrap(rawBody, request.headers, { secret: process.env.WEBHOOK_SECRET });
+ * const event = unwrap(rawBody, request.headers, { secret: process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
  * switch (event.data.type) {
  *   case 'session.thread_created':
  *     console.log(event.data.session_thread_id);

@@ -64,9 +64,13 @@ import { smoke } from ${JSON.stringify(smokeSource)};
 export const run = () => smoke(lib, web);
 `;
 
+// An empty tsconfig: the project's own maps the package name to src/, and these bundles must
+// take the package from the installed tarball.
+const NO_TSCONFIG = '{}';
+
 async function bundle(name: string, options: BuildOptions): Promise<string> {
   const outfile = join(consumer, name);
-  await build({ bundle: true, logLevel: 'error', outfile, ...options });
+  await build({ bundle: true, logLevel: 'error', outfile, tsconfigRaw: NO_TSCONFIG, ...options });
   return outfile;
 }
 
@@ -207,7 +211,9 @@ async function chromium(): Promise<void> {
 async function neutralBundle(): Promise<void> {
   let outcome: Outcome;
   try {
-    const result = await build({ stdin: { contents: "export { unwrap } from 'managed-agents-webhooks';", resolveDir: consumer }, bundle: true, write: false, platform: 'neutral', format: 'esm', metafile: true, logLevel: 'silent' });
+    const result = await build({ stdin: { contents: "export { unwrap } from 'managed-agents-webhooks';", resolveDir: consumer }, bundle: true, write: false, platform: 'neutral', format: 'esm', metafile: true, logLevel: 'silent', tsconfigRaw: NO_TSCONFIG });
+    const fromTarball = Object.keys(result.metafile.inputs).some((path) => path.includes('consumer/node_modules/managed-agents-webhooks/dist/'));
+    if (!fromTarball) throw new Error('the bundle did not take the package from the installed tarball');
     const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
     outcome = imports.length === 0
       ? { runtime: 'esbuild platform=neutral', ok: true, detail: `import { unwrap } bundles with no Node built-ins (${result.outputFiles[0]?.contents.length ?? 0} bytes)` }
