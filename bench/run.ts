@@ -25,7 +25,12 @@ const oldSecret = generateSecret();
 const now = new Date();
 
 function delivery(name: string, body: string, secrets = [secret]): Case {
-  return { name, body, secrets, headers: sign({ id: 'msg_2yFDs1ZqJxLQkR5mNcW8vTbA3hE', timestamp: now, body, secret }) };
+  return {
+    name,
+    body,
+    secrets,
+    headers: sign({ id: 'msg_2yFDs1ZqJxLQkR5mNcW8vTbA3hE', timestamp: now, body, secret }),
+  };
 }
 
 // A session.status_idled envelope of the real size, 285 bytes.
@@ -41,7 +46,12 @@ const idled = JSON.stringify({
   },
 });
 const padded = (bytes: number): string => {
-  const event = { type: 'event', id: 'evt_big', created_at: now.toISOString(), data: { type: 'session.updated', id: 'sesn_1', organization_id: 'org_1', workspace_id: 'w', note: '' } };
+  const event = {
+    type: 'event',
+    id: 'evt_big',
+    created_at: now.toISOString(),
+    data: { type: 'session.updated', id: 'sesn_1', organization_id: 'org_1', workspace_id: 'w', note: '' },
+  };
   const base = JSON.stringify(event).length;
   event.data.note = 'x'.repeat(bytes - base);
   return JSON.stringify(event);
@@ -60,8 +70,12 @@ function nativeVerifier(secrets: string[]): (body: string, headers: Headers3) =>
   return (body, headers) => {
     const expected = headers['webhook-signature'].split(' ').map((entry) => Buffer.from(entry.slice(3), 'base64'));
     for (const key of keys) {
-      const mac = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`).update(body).digest();
-      for (const candidate of expected) if (candidate.length === mac.length && timingSafeEqual(candidate, mac)) return JSON.parse(body);
+      const mac = createHmac('sha256', key)
+        .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`)
+        .update(body)
+        .digest();
+      for (const candidate of expected)
+        if (candidate.length === mac.length && timingSafeEqual(candidate, mac)) return JSON.parse(body);
     }
     throw new Error('no match');
   };
@@ -128,7 +142,9 @@ function fmt(n: number): string {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
-console.log(`median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; ratios against the reference and the native path\n`);
+console.log(
+  `median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; ratios against the reference and the native path\n`,
+);
 
 const rows: string[][] = [];
 for (const c of cases) {
@@ -145,13 +161,15 @@ for (const c of cases) {
   const results = calls.map(({ name, samples }) => ({ name, ops: median(samples) }));
   const reference = results.find((r) => r.name.includes('(reference)'))?.ops ?? 1;
   const native = results.find((r) => r.name.includes('(native)'))?.ops ?? 1;
-  for (const r of results) rows.push([c.name, r.name, fmt(r.ops), `${(r.ops / reference).toFixed(2)}×`, `${(r.ops / native).toFixed(2)}×`]);
+  for (const r of results)
+    rows.push([c.name, r.name, fmt(r.ops), `${(r.ops / reference).toFixed(2)}×`, `${(r.ops / native).toFixed(2)}×`]);
   rows.push([]);
 }
 
 const header = ['delivery', 'verifier', 'ops/s', 'vs reference', 'vs native'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (cells: string[]): string => cells.map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ');
+const line = (cells: string[]): string =>
+  cells.map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ');
 console.log(`| ${line(header)} |`);
 console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
 for (const r of rows) if (r.length > 0) console.log(`| ${line(r)} |`);

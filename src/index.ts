@@ -8,7 +8,13 @@ export type { Clock } from './core/timestamp.js';
 export type { Secret, SecretInput } from './core/secret.js';
 export { generateSecret } from './core/secret.js';
 export { EVENT_TYPES, isKnownEventType } from './events/types.js';
-export type { WebhookEvent, WebhookEventData, WebhookEventDataOf, WebhookEventOf, WebhookEventType } from './events/types.js';
+export type {
+  WebhookEvent,
+  WebhookEventData,
+  WebhookEventDataOf,
+  WebhookEventOf,
+  WebhookEventType,
+} from './events/types.js';
 export { dispatch } from './events/dispatch.js';
 export type { EventHandlers, UnknownWebhookEvent } from './events/dispatch.js';
 export { createSampleEvent } from './events/samples.js';

@@ -12,12 +12,21 @@ const secret = generateSecret();
 const MiB = 1024 * 1024;
 
 /** Both adapters, each given a fresh request carrying `body` and `headers`. */
-const adapters: ReadonlyArray<[string, (body: string, headers: Record<string, string>, options: object) => Promise<WebhookEvent>]> = [
-  ['unwrapRequest', (body, headers, options) => unwrapRequest(new Request('https://example.test/', { method: 'POST', body, headers }), options)],
+const adapters: ReadonlyArray<
+  [string, (body: string, headers: Record<string, string>, options: object) => Promise<WebhookEvent>]
+> = [
+  [
+    'unwrapRequest',
+    (body, headers, options) =>
+      unwrapRequest(new Request('https://example.test/', { method: 'POST', body, headers }), options),
+  ],
   [
     'unwrapNodeRequest',
     (body, headers, options) =>
-      unwrapNodeRequest(Object.assign(Readable.from([Buffer.from(body)]), { headers }) as unknown as IncomingMessage, options),
+      unwrapNodeRequest(
+        Object.assign(Readable.from([Buffer.from(body)]), { headers }) as unknown as IncomingMessage,
+        options,
+      ),
   ],
 ];
 
@@ -36,7 +45,9 @@ describe.each(adapters)('maxBodyBytes in %s', (_name, adapter) => {
   it('counts bytes, not characters', async () => {
     const d = delivery(secret);
     const body = `${d.body}\u00e9\u00e9`; // 2 more characters, 4 more bytes
-    expect((await refusal(adapter(body, d.headers, { secret, maxBodyBytes: body.length }))).code).toBe('body_too_large');
+    expect((await refusal(adapter(body, d.headers, { secret, maxBodyBytes: body.length }))).code).toBe(
+      'body_too_large',
+    );
   });
 
   it('takes a smaller limit, exact to the byte', async () => {

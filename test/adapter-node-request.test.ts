@@ -10,7 +10,9 @@ const secret = generateSecret();
 
 /** A request stream the way node:http hands it over: a Readable with headers. */
 function streamOf(chunks: Array<string | Uint8Array>, headers: Record<string, string>): IncomingMessage {
-  return Object.assign(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), { headers }) as unknown as IncomingMessage;
+  return Object.assign(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), {
+    headers,
+  }) as unknown as IncomingMessage;
 }
 
 describe('unwrapNodeRequest uses the raw body a framework kept', () => {
@@ -38,11 +40,15 @@ describe('unwrapNodeRequest uses the raw body a framework kept', () => {
   });
 
   it('refuses a kept body over maxBodyBytes with 413 body_too_large, and takes one at the limit', async () => {
-    const err = await refusal(unwrapNodeRequest({ headers: d.headers, body: Buffer.from(d.body) }, { secret, maxBodyBytes: bytes.length - 1 }));
+    const err = await refusal(
+      unwrapNodeRequest({ headers: d.headers, body: Buffer.from(d.body) }, { secret, maxBodyBytes: bytes.length - 1 }),
+    );
     expect(err.code).toBe('body_too_large');
     expect(err.status).toBe(413);
     expect(err.message).toContain(`it is ${bytes.length} bytes`);
-    expect((await unwrapNodeRequest({ headers: d.headers, body: d.body }, { secret, maxBodyBytes: bytes.length })).id).toBe(d.eventId);
+    expect(
+      (await unwrapNodeRequest({ headers: d.headers, body: d.body }, { secret, maxBodyBytes: bytes.length })).id,
+    ).toBe(d.eventId);
   });
 });
 
@@ -50,7 +56,9 @@ describe('unwrapNodeRequest refuses a body whose bytes are gone', () => {
   const d = delivery(secret);
 
   it('refuses an already-parsed req.body with 400 invalid_body, showing the fix for Express and Fastify', async () => {
-    const err = await refusal(unwrapNodeRequest({ headers: d.headers, body: JSON.parse(d.body) as unknown }, { secret }));
+    const err = await refusal(
+      unwrapNodeRequest({ headers: d.headers, body: JSON.parse(d.body) as unknown }, { secret }),
+    );
     expect(err.code).toBe('invalid_body');
     expect(err.status).toBe(400);
     expect(err.message).toContain("express.raw({ type: 'application/json' })");

@@ -15,7 +15,10 @@ let binding: string | undefined = secret;
 
 const examples: ReadonlyArray<[string, (request: Request) => Promise<Response>]> = [
   ['nextjs-app-router (POST in app/api/webhooks/route.ts)', (request) => POST(request)],
-  ['cloudflare-worker (secret from the env binding)', (request) => worker.fetch(request, { ANTHROPIC_WEBHOOK_SIGNING_KEY: binding as string })],
+  [
+    'cloudflare-worker (secret from the env binding)',
+    (request) => worker.fetch(request, { ANTHROPIC_WEBHOOK_SIGNING_KEY: binding as string }),
+  ],
   ['deno (secret from Deno.env)', (request) => deno.fetch(request)],
   ['bun (secret from process.env)', (request) => bun.fetch(request)],
 ];

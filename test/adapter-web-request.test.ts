@@ -12,7 +12,10 @@ function requestOf(body: BodyInit | null, headers: Record<string, string>): Requ
 }
 
 /** A body stream that counts its pulls and notes being cancelled. */
-function countedStream(chunks: number, size: number): { stream: ReadableStream<Uint8Array>; pulls: () => number; cancelled: () => boolean } {
+function countedStream(
+  chunks: number,
+  size: number,
+): { stream: ReadableStream<Uint8Array>; pulls: () => number; cancelled: () => boolean } {
   let pulls = 0;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>(
@@ -98,7 +101,9 @@ describe('unwrapRequest and verifyRequest read a fetch Request', () => {
 
   it('stops reading a chunked body as soon as it passes maxBodyBytes, and cancels the rest', async () => {
     const body = countedStream(1000, 1024);
-    const err = await refusal(unwrapRequest(requestOf(body.stream, delivery(secret).headers), { secret, maxBodyBytes: 10 * 1024 }));
+    const err = await refusal(
+      unwrapRequest(requestOf(body.stream, delivery(secret).headers), { secret, maxBodyBytes: 10 * 1024 }),
+    );
     expect(err.code).toBe('body_too_large');
     expect(err.status).toBe(413);
     // Eleven 1 KiB chunks pass 10 KiB (a runtime may read one ahead); the rest are never asked for.

@@ -35,7 +35,12 @@ describe('the body is verified over the exact bytes received', () => {
   });
 
   it('UTF-8 encodes a string body once, so non-ASCII text verifies', () => {
-    const body = JSON.stringify({ type: 'event', id: 'evt_ü', created_at: '☃', data: { type: 'session.created', id: 'sesn_ß' } });
+    const body = JSON.stringify({
+      type: 'event',
+      id: 'evt_ü',
+      created_at: '☃',
+      data: { type: 'session.created', id: 'sesn_ß' },
+    });
     const headers = sign({ id: 'msg_utf8', timestamp: new Date(d.nowMs), body, secret: d.secret });
     expect(unwrap(new TextEncoder().encode(body), headers, options).id).toBe('evt_ü');
     expect(unwrap(body, headers, options).data.id).toBe('sesn_ß');

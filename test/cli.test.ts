@@ -23,9 +23,14 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -57,12 +62,26 @@ describe('secret and sign', () => {
     const [head = '', body = ''] = r.stdout.split('\n\n');
     const headers = Object.fromEntries(head.split('\n').map((l) => l.split(': ') as [string, string]));
     expect(headers['webhook-id']).toBe('msg_cli');
-    expect(new Webhook(secret).verify(body.trim(), headers)).toMatchObject({ data: { type: 'session.thread_created' } });
+    expect(new Webhook(secret).verify(body.trim(), headers)).toMatchObject({
+      data: { type: 'session.thread_created' },
+    });
   });
 
   it('sign --body signs the file byte for byte, and --curl prints a command', async () => {
     const path = file('body.json', '{"a": 1}\n');
-    const r = await run(['sign', '--secret', secret, '--body', path, '--id', 'msg_b', '--timestamp', '1795000000', '--curl', 'http://127.0.0.1:9/hook']);
+    const r = await run([
+      'sign',
+      '--secret',
+      secret,
+      '--body',
+      path,
+      '--id',
+      'msg_b',
+      '--timestamp',
+      '1795000000',
+      '--curl',
+      'http://127.0.0.1:9/hook',
+    ]);
     expect(r.code).toBe(0);
     const expected = sign({ id: 'msg_b', timestamp: 1795000000, body: '{"a": 1}\n', secret })['webhook-signature'];
     expect(r.stdout).toContain(`-H 'webhook-signature: ${expected}'`);
@@ -76,7 +95,10 @@ describe('usage errors exit 2 with the usage', () => {
     [['nope'], /unknown command "nope"/],
     [[], /Usage: managed-agents-webhooks <command>/],
     [['sign', '--type', 'session.created'], /--secret is required/],
-    [['sign', '--secret', 'whsec_x', '--type', 'session.created'], /error: The secret is not 'whsec_' followed by valid base64/],
+    [
+      ['sign', '--secret', 'whsec_x', '--type', 'session.created'],
+      /error: The secret is not 'whsec_' followed by valid base64/,
+    ],
     [['sign', '--secret', 'SECRET'], /exactly one of --type T or --body FILE/],
     [['sign', '--secret', 'SECRET', '--type', 'session.teleported'], /unknown event type/],
     [['sign', '--secret', 'SECRET', '--type', 'session.created', '--timestamp', 'yesterday'], /Unix seconds/],
@@ -123,7 +145,14 @@ describe('send --attacks is a conformance check', () => {
     const r = await run(['send', goodUrl, '--secret', secret, '--type', 'session.status_idled', '--attacks']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 delivered, 5 rejected as expected, 1 duplicates ignored, all as expected');
-    for (const kind of ['tampered body', 'wrong secret', 'stale timestamp', 'future timestamp', 'missing signature', 'duplicate re-delivery']) {
+    for (const kind of [
+      'tampered body',
+      'wrong secret',
+      'stale timestamp',
+      'future timestamp',
+      'missing signature',
+      'duplicate re-delivery',
+    ]) {
       expect(r.stdout).toContain(kind);
     }
   });
@@ -152,7 +181,12 @@ describe('verify explains failures', () => {
   const now = 1_795_000_000;
   const body = JSON.stringify(createSampleEvent('session.status_idled'));
   const headers = sign({ id: 'msg_cap', timestamp: now, body, secret });
-  const headersFile = file('headers.txt', Object.entries(headers).map(([n, v]) => `${n}: ${v}`).join('\n') + '\ncontent-type: application/json\n');
+  const headersFile = file(
+    'headers.txt',
+    Object.entries(headers)
+      .map(([n, v]) => `${n}: ${v}`)
+      .join('\n') + '\ncontent-type: application/json\n',
+  );
   const expectedMac = headers['webhook-signature'].slice(3);
 
   const verifyRun = async (args: string[]): Promise<Run> => {
@@ -170,10 +204,29 @@ describe('verify explains failures', () => {
 
   it('takes headers as JSON and as -H flags', async () => {
     const json = file('headers.json', JSON.stringify(headers));
-    const fromJson = await run(['verify', '--secret', secret, '--headers', json, '--body', file('good2.json', body), '--now', String(now)]);
+    const fromJson = await run([
+      'verify',
+      '--secret',
+      secret,
+      '--headers',
+      json,
+      '--body',
+      file('good2.json', body),
+      '--now',
+      String(now),
+    ]);
     expect(fromJson.code).toBe(0);
     const flags = Object.entries(headers).flatMap(([n, v]) => ['-H', `${n}: ${v}`]);
-    const fromFlags = await run(['verify', '--secret', secret, ...flags, '--body', file('good3.json', body), '--now', String(now)]);
+    const fromFlags = await run([
+      'verify',
+      '--secret',
+      secret,
+      ...flags,
+      '--body',
+      file('good3.json', body),
+      '--now',
+      String(now),
+    ]);
     expect(fromFlags.code).toBe(0);
   });
 
@@ -197,7 +250,17 @@ describe('verify explains failures', () => {
 
   it('points at the secret when nothing else explains a mismatch', async () => {
     const other = generateSecret();
-    const r = await run(['verify', '--secret', other, '--headers', headersFile, '--body', file('wrong.json', body), '--now', String(now)]);
+    const r = await run([
+      'verify',
+      '--secret',
+      other,
+      '--headers',
+      headersFile,
+      '--body',
+      file('wrong.json', body),
+      '--now',
+      String(now),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('refused: invalid_signature');
     expect(r.stdout).toContain('secret: decodes, 32-byte key');

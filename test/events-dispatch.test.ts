@@ -39,7 +39,12 @@ describe('the event catalogue', () => {
 describe('dispatch', () => {
   const idled = createSampleEvent('session.status_idled');
   const thread = createSampleEvent('session.thread_created');
-  const future: UnknownWebhookEvent = { type: 'event', id: 'evt_f', created_at: 'x', data: { type: 'session.teleported', id: 's' } };
+  const future: UnknownWebhookEvent = {
+    type: 'event',
+    id: 'evt_f',
+    created_at: 'x',
+    data: { type: 'session.teleported', id: 's' },
+  };
 
   it('calls the handler for the type with the event and returns its result', () => {
     const onThread = vi.fn((e: typeof thread) => e.data.session_thread_id);

@@ -47,7 +47,10 @@ describe('every error code is reachable, with its status', () => {
       expect(error.message).not.toContain(expected);
     }
     // The wrong-secret path computes the right MAC for the body; it must not leak either.
-    const tampered = expectCode(() => verify(d.body, { ...d.headers, 'webhook-signature': 'v1,' + 'A'.repeat(43) + '=' }, options), 'invalid_signature');
+    const tampered = expectCode(
+      () => verify(d.body, { ...d.headers, 'webhook-signature': 'v1,' + 'A'.repeat(43) + '=' }, options),
+      'invalid_signature',
+    );
     expect(tampered.message).not.toContain(expected);
   });
 

@@ -16,7 +16,12 @@ const shapes: Array<[string, HeadersInput]> = [
   ['a Map', new Map(entries)],
   ['a Map with mixed-case names', new Map(shouted)],
   ['[name, value] pairs', entries],
-  ['a generator of pairs', (function* () { yield* shouted; })()],
+  [
+    'a generator of pairs',
+    (function* () {
+      yield* shouted;
+    })(),
+  ],
 ];
 
 describe('headers are read from every shape frameworks hand over', () => {
@@ -26,7 +31,9 @@ describe('headers are read from every shape frameworks hand over', () => {
 
   it('accepts several webhook-signature values as one list (Node string[], repeated fetch headers)', () => {
     const decoy = 'v1,' + 'B'.repeat(43) + '=';
-    expect(verify(d.body, { ...d.headers, 'webhook-signature': [decoy, d.headers['webhook-signature']] }, options).id).toBe('msg_test_1');
+    expect(
+      verify(d.body, { ...d.headers, 'webhook-signature': [decoy, d.headers['webhook-signature']] }, options).id,
+    ).toBe('msg_test_1');
     const repeated = new Headers([['webhook-signature', decoy], ...entries]);
     expect(repeated.get('webhook-signature')).toContain(', ');
     expect(verify(d.body, repeated, options).id).toBe('msg_test_1');

@@ -11,7 +11,11 @@ const reference = new Webhook(secret);
 const sdk = new Anthropic({ apiKey: 'test-key', webhookKey: secret });
 
 function referenceHeaders(id: string, body: string, at = new Date()): Record<string, string> {
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': reference.sign(id, at, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': reference.sign(id, at, body),
+  };
 }
 
 describe('deliveries signed by standardwebhooks', () => {

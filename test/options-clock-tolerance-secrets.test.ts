@@ -20,7 +20,10 @@ describe('tolerance applies both ways; exactly at the edge passes', () => {
   });
 
   it('takes a custom tolerance, and Infinity turns the check off', () => {
-    expectCode(() => verify(d.body, d.headers, { secret: d.secret, now: at(61), toleranceSeconds: 60 }), 'timestamp_too_old');
+    expectCode(
+      () => verify(d.body, d.headers, { secret: d.secret, now: at(61), toleranceSeconds: 60 }),
+      'timestamp_too_old',
+    );
     expect(verify(d.body, d.headers, { secret: d.secret, now: at(60), toleranceSeconds: 60 })).toBeTruthy();
     expect(verify(d.body, d.headers, { secret: d.secret, now: at(10 ** 8), toleranceSeconds: Infinity })).toBeTruthy();
     expect(verify(d.body, d.headers, { secret: d.secret, now: at(0), toleranceSeconds: 0 })).toBeTruthy();
@@ -68,13 +71,18 @@ describe('secrets', () => {
   it('rotates: a delivery passes if any secret signed it, in any order', () => {
     expect(verify(d.body, d.headers, { secret: [other, d.secret], now: d.nowMs })).toBeTruthy();
     expect(verify(d.body, d.headers, { secret: [d.secret, other], now: d.nowMs })).toBeTruthy();
-    const error = expectCode(() => verify(d.body, d.headers, { secret: [other, generateSecret()], now: d.nowMs }), 'invalid_signature');
+    const error = expectCode(
+      () => verify(d.body, d.headers, { secret: [other, generateSecret()], now: d.nowMs }),
+      'invalid_signature',
+    );
     expect(error.message).toContain('against 2 secrets');
   });
 
   it('passes while the sender signs with both old and new secrets', () => {
     const oldSig = d.headers['webhook-signature'];
-    const newSig = sign({ id: d.headers['webhook-id'], timestamp: new Date(d.nowMs), body: d.body, secret: other })['webhook-signature'];
+    const newSig = sign({ id: d.headers['webhook-id'], timestamp: new Date(d.nowMs), body: d.body, secret: other })[
+      'webhook-signature'
+    ];
     const headers = { ...d.headers, 'webhook-signature': `${oldSig} ${newSig}` };
     expect(verify(d.body, headers, { secret: other, now: d.nowMs })).toBeTruthy();
     expect(verify(d.body, headers, { secret: d.secret, now: d.nowMs })).toBeTruthy();
@@ -96,7 +104,9 @@ describe('secrets', () => {
   });
 
   it('refuses malformed secrets with a hint', () => {
-    expect(expectCode(() => verify(d.body, d.headers, { secret: `${d.secret} ` }), 'invalid_secret').message).toMatch(/whitespace/);
+    expect(expectCode(() => verify(d.body, d.headers, { secret: `${d.secret} ` }), 'invalid_secret').message).toMatch(
+      /whitespace/,
+    );
     expectCode(() => verify(d.body, d.headers, { secret: 'whsec_' }), 'invalid_secret');
     expectCode(() => verify(d.body, d.headers, { secret: [] }), 'missing_secret');
     expectCode(() => verify(d.body, d.headers, { secret: [d.secret, 42 as never] }), 'invalid_secret');

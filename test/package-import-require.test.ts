@@ -24,11 +24,14 @@ const expected = JSON.stringify(['session.thread_created', 50, 'invalid_signatur
 
 describe('the built package', () => {
   beforeAll(() => {
-    if (!existsSync(new URL('../dist/index.cjs', import.meta.url))) throw new Error('dist/ is missing: run npm run build first');
+    if (!existsSync(new URL('../dist/index.cjs', import.meta.url)))
+      throw new Error('dist/ is missing: run npm run build first');
   });
 
   it('works with import', () => {
-    expect(node(['--input-type=module', '-e', `import * as m from 'managed-agents-webhooks'; ${roundTrip}`])).toBe(expected);
+    expect(node(['--input-type=module', '-e', `import * as m from 'managed-agents-webhooks'; ${roundTrip}`])).toBe(
+      expected,
+    );
   });
 
   it('works with require', () => {

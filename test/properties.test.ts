@@ -25,13 +25,22 @@ describe('properties', () => {
 
   it('any single-byte change to the body is rejected', () => {
     fc.assert(
-      fc.property(key, id, body.filter((b) => b.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (secret, msgId, payload, at, flip) => {
-        const headers = sign({ id: msgId, timestamp: NOW_S, body: payload, secret });
-        const tampered = payload.slice();
-        const i = at % tampered.length;
-        tampered[i] = (tampered[i] as number) ^ flip;
-        expect(() => verify(tampered, headers, options(secret))).toThrow(expect.objectContaining({ code: 'invalid_signature' }));
-      }),
+      fc.property(
+        key,
+        id,
+        body.filter((b) => b.length > 0),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (secret, msgId, payload, at, flip) => {
+          const headers = sign({ id: msgId, timestamp: NOW_S, body: payload, secret });
+          const tampered = payload.slice();
+          const i = at % tampered.length;
+          tampered[i] = (tampered[i] as number) ^ flip;
+          expect(() => verify(tampered, headers, options(secret))).toThrow(
+            expect.objectContaining({ code: 'invalid_signature' }),
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -39,15 +48,23 @@ describe('properties', () => {
   it('any single-character change to the id, timestamp or signature is rejected', () => {
     const field = fc.constantFrom('webhook-id' as const, 'webhook-timestamp' as const, 'webhook-signature' as const);
     fc.assert(
-      fc.property(key, id, body, field, fc.nat(), fc.integer({ min: 1, max: 127 }), (secret, msgId, payload, name, at, flip) => {
-        const headers = sign({ id: msgId, timestamp: NOW_S, body: payload, secret });
-        const value = headers[name];
-        const i = name === 'webhook-signature' ? 3 + (at % (value.length - 3)) : at % value.length;
-        const changed = value.slice(0, i) + String.fromCharCode(value.charCodeAt(i) ^ flip) + value.slice(i + 1);
-        fc.pre(changed !== value);
-        const run = (): unknown => verify(payload, { ...headers, [name]: changed }, options(secret));
-        expect(run).toThrow(WebhookVerificationError);
-      }),
+      fc.property(
+        key,
+        id,
+        body,
+        field,
+        fc.nat(),
+        fc.integer({ min: 1, max: 127 }),
+        (secret, msgId, payload, name, at, flip) => {
+          const headers = sign({ id: msgId, timestamp: NOW_S, body: payload, secret });
+          const value = headers[name];
+          const i = name === 'webhook-signature' ? 3 + (at % (value.length - 3)) : at % value.length;
+          const changed = value.slice(0, i) + String.fromCharCode(value.charCodeAt(i) ^ flip) + value.slice(i + 1);
+          fc.pre(changed !== value);
+          const run = (): unknown => verify(payload, { ...headers, [name]: changed }, options(secret));
+          expect(run).toThrow(WebhookVerificationError);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -59,7 +76,10 @@ describe('properties', () => {
       fc.record({
         'webhook-id': fc.string(),
         'webhook-timestamp': fc.oneof(fc.string(), fc.integer({ min: 0, max: 2 * NOW_S }).map(String)),
-        'webhook-signature': fc.oneof(fc.string(), fc.base64String().map((s) => `v1,${s}`)),
+        'webhook-signature': fc.oneof(
+          fc.string(),
+          fc.base64String().map((s) => `v1,${s}`),
+        ),
       }),
       fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 5 }),
       fc.anything(),

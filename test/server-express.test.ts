@@ -58,7 +58,10 @@ describe('Express 5 set up the wrong way and the other ways round', () => {
   });
 
   it('without any body parser on the route, verifies by reading the request stream', async () => {
-    expect(await post(noParser, delivery(secret))).toEqual({ status: 200, body: { ok: true, type: 'session.status_idled' } });
+    expect(await post(noParser, delivery(secret))).toEqual({
+      status: 200,
+      body: { ok: true, type: 'session.status_idled' },
+    });
   });
 
   it('without any body parser, refuses an oversized chunked body with 413 from the adapter itself', async () => {

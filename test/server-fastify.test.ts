@@ -74,6 +74,9 @@ describe('Fastify 5 around the webhook plugin', () => {
   });
 
   it('verifies request.rawBody when the body itself was parsed (fastify-raw-body)', async () => {
-    expect(await post(`${base}/raw-body`, delivery(secret))).toEqual({ status: 200, body: { ok: true, type: 'session.status_idled' } });
+    expect(await post(`${base}/raw-body`, delivery(secret))).toEqual({
+      status: 200,
+      body: { ok: true, type: 'session.status_idled' },
+    });
   });
 });

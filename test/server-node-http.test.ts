@@ -29,12 +29,17 @@ describe('unwrapNodeRequest on a live node:http request', () => {
       const name = req.url ?? '';
       const outcome = receive(req, name).then(
         (event) => {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, type: event.data.type }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: true, type: event.data.type }));
           return event;
         },
         (err: unknown) => {
           const e = err as WebhookVerificationError;
-          if (!res.destroyed) res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: e.code, message: e.message }));
+          if (!res.destroyed)
+            res
+              .writeHead(e.status, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ error: e.code, message: e.message }));
           return err;
         },
       );
@@ -56,11 +61,21 @@ describe('unwrapNodeRequest on a live node:http request', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       // Chunked, so there is no content-length to refuse it by: the adapter reads until the limit.
-      const big = await send(agent, `${base}/small`, { ...delivery(secret).headers, 'transfer-encoding': 'chunked' }, Buffer.alloc(16 * 1024 * 1024, 0x20));
+      const big = await send(
+        agent,
+        `${base}/small`,
+        { ...delivery(secret).headers, 'transfer-encoding': 'chunked' },
+        Buffer.alloc(16 * 1024 * 1024, 0x20),
+      );
       expect(big.status).toBe(413);
       expect(JSON.parse(big.body).error).toBe('body_too_large');
       const d = delivery(secret);
-      const next = await send(agent, `${base}/small`, { ...d.headers, 'content-length': String(d.body.length) }, Buffer.from(d.body));
+      const next = await send(
+        agent,
+        `${base}/small`,
+        { ...d.headers, 'content-length': String(d.body.length) },
+        Buffer.from(d.body),
+      );
       expect(next).toMatchObject({ status: 200, reusedSocket: true });
     } finally {
       agent.destroy();
@@ -71,8 +86,12 @@ describe('unwrapNodeRequest on a live node:http request', () => {
     const d = delivery(secret);
     const reached = new Promise<void>((resolve) => arrived.set('/aborted', resolve));
     const socket = connect(Number(new URL(base).port), '127.0.0.1');
-    const head = Object.entries(d.headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    socket.write(`POST /aborted HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${d.body.length}\r\n${head}\r\n${d.body.slice(0, 20)}`);
+    const head = Object.entries(d.headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.write(
+      `POST /aborted HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${d.body.length}\r\n${head}\r\n${d.body.slice(0, 20)}`,
+    );
     await reached;
     socket.destroy();
 
@@ -106,7 +125,11 @@ function send(
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        const answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), reusedSocket: req.reusedSocket };
+        const answer = {
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+          reusedSocket: req.reusedSocket,
+        };
         void sent.then(() => resolve(answer));
       });
     });

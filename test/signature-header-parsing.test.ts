@@ -33,7 +33,11 @@ describe('the v1 signature decoder agrees with @scure/base', () => {
       .map(([chars, last]) => chars.join('') + last);
     // Spaces separate entries and a trailing comma is trimmed, so neither is part of one value.
     const anything = fc.string({ minLength: 44, maxLength: 44 }).filter((v) => !/[ ,]/.test(v));
-    const value = fc.oneof(near, anything, near.map((v) => `${v.slice(0, 20)}-${v.slice(21)}`));
+    const value = fc.oneof(
+      near,
+      anything,
+      near.map((v) => `${v.slice(0, 20)}-${v.slice(21)}`),
+    );
     fc.assert(
       fc.property(value, (v) => {
         const theirs = reference(v);

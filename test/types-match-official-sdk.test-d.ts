@@ -10,16 +10,28 @@ type SdkType = BetaWebhookEventData['type'];
 export type EverySdkTypeIsOurs = Check<SdkType extends WebhookEventType ? true : false>;
 
 // Distributes over the SDK union: each member must be assignable to our data of the same type.
-type MemberFits<M> = M extends { type: infer T extends WebhookEventType } ? (M extends WebhookEventDataOf<T> ? true : false) : false;
+type MemberFits<M> = M extends { type: infer T extends WebhookEventType }
+  ? M extends WebhookEventDataOf<T>
+    ? true
+    : false
+  : false;
 export type EverySdkMemberFits = Check<MemberFits<BetaWebhookEventData> extends true ? true : false>;
 
 // And ours carries no field the SDK does not declare for that type (we derive, not invent).
-type OursFitsSdk<T extends SdkType> = T extends SdkType ? (WebhookEventDataOf<T> extends Extract<BetaWebhookEventData, { type: T }> ? true : false) : never;
+type OursFitsSdk<T extends SdkType> = T extends SdkType
+  ? WebhookEventDataOf<T> extends Extract<BetaWebhookEventData, { type: T }>
+    ? true
+    : false
+  : never;
 export type EveryOurMemberFitsSdk = Check<OursFitsSdk<SdkType> extends true ? true : false>;
 
 // The one type we know that the SDK 1.12.0 does not: from Anthropic's webhook documentation.
-export type OnlyExtraIsScheduled = Check<Exclude<WebhookEventType, SdkType> extends 'session.status_scheduled' ? true : false>;
-export type ScheduledIsExtra = Check<'session.status_scheduled' extends Exclude<WebhookEventType, SdkType> ? true : false>;
+export type OnlyExtraIsScheduled = Check<
+  Exclude<WebhookEventType, SdkType> extends 'session.status_scheduled' ? true : false
+>;
+export type ScheduledIsExtra = Check<
+  'session.status_scheduled' extends Exclude<WebhookEventType, SdkType> ? true : false
+>;
 
 export function sdkEventIsOurs(e: BetaWebhookEvent): WebhookEvent {
   return e;

@@ -27,7 +27,10 @@ export default {
         return Response.json({ error: err.code, message: err.message }, { status: err.status });
       }
       console.error(err);
-      return Response.json({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' }, { status: 500 });
+      return Response.json(
+        { error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' },
+        { status: 500 },
+      );
     }
   },
 };

@@ -53,7 +53,9 @@ const answerError: ErrorRequestHandler = (err, _req, res, _next) => {
   }
   if ((err as { type?: unknown } | null)?.type === 'entity.too.large') {
     // express.raw refused the body before the route ran: the same answer the adapter gives.
-    res.status(413).json({ error: 'body_too_large', message: `The request body is over the ${MAX_BODY_BYTES}-byte limit.` });
+    res
+      .status(413)
+      .json({ error: 'body_too_large', message: `The request body is over the ${MAX_BODY_BYTES}-byte limit.` });
     return;
   }
   console.error(err);

@@ -33,10 +33,15 @@ export function webhookRoutes(options: WebhookAppOptions = {}): FastifyPluginAsy
       }
       if ((err as { code?: unknown } | null)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         // Fastify refused the body before the route ran: the same answer the adapter gives.
-        return reply.code(413).send({ error: 'body_too_large', message: "The request body is over Fastify's bodyLimit (1 MiB by default)." });
+        return reply.code(413).send({
+          error: 'body_too_large',
+          message: "The request body is over Fastify's bodyLimit (1 MiB by default).",
+        });
       }
       scope.log.error(err);
-      return reply.code(500).send({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
+      return reply
+        .code(500)
+        .send({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
     });
 
     scope.post('/webhooks', async (request) => {

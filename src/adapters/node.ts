@@ -3,7 +3,13 @@ import { bodyBytes, type BodyInput } from '../core/body.js';
 import { WebhookVerificationError, fail } from '../core/errors.js';
 import { unwrap, verify, type VerifiedDelivery } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
-import { checkContentLength, checkLength, collectBody, resolveMaxBodyBytes, type RequestVerifyOptions } from './body-limit.js';
+import {
+  checkContentLength,
+  checkLength,
+  collectBody,
+  resolveMaxBodyBytes,
+  type RequestVerifyOptions,
+} from './body-limit.js';
 
 export type { RequestVerifyOptions } from './body-limit.js';
 
@@ -58,7 +64,10 @@ export async function unwrapNodeRequest(req: NodeRequest, options: RequestVerify
  * });
  * ```
  */
-export async function verifyNodeRequest(req: NodeRequest, options: RequestVerifyOptions = {}): Promise<VerifiedDelivery> {
+export async function verifyNodeRequest(
+  req: NodeRequest,
+  options: RequestVerifyOptions = {},
+): Promise<VerifiedDelivery> {
   const body = await readBody(req, resolveMaxBodyBytes(options.maxBodyBytes));
   return verify(body, req.headers, options);
 }

@@ -16,7 +16,12 @@ export interface Parsed {
 export function parse(args: string[], options: Options, positionals = 0): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: positionals > 0, strict: true }) as Parsed;
+    parsed = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals: positionals > 0,
+      strict: true,
+    }) as Parsed;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -41,6 +46,7 @@ export function required(parsed: Parsed, name: string): string {
 export function seconds(parsed: Parsed, name: string): number | undefined {
   const value = str(parsed, name);
   if (value === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw new UsageError(`--${name} takes Unix seconds, e.g. ${Math.floor(Date.now() / 1000)}`);
+  if (!/^\d{1,15}$/.test(value))
+    throw new UsageError(`--${name} takes Unix seconds, e.g. ${Math.floor(Date.now() / 1000)}`);
   return Number(value);
 }

@@ -16,7 +16,13 @@ const encoder = new TextEncoder();
 const STALE_SECONDS = 600;
 
 /** The valid delivery of a body, and with `attacks`, everything a handler must refuse or dedupe. */
-export function deliveriesFor(type: string, body: Uint8Array<ArrayBuffer>, secret: string, attacks: boolean, nowS: number): Delivery[] {
+export function deliveriesFor(
+  type: string,
+  body: Uint8Array<ArrayBuffer>,
+  secret: string,
+  attacks: boolean,
+  nowS: number,
+): Delivery[] {
   const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`;
   const signed = (over: Partial<{ secret: string; timestamp: number }> = {}): WebhookHeaders =>
     sign({ id, timestamp: over.timestamp ?? nowS, body, secret: over.secret ?? secret });

@@ -14,7 +14,7 @@ signature and a duplicate re-delivery. Exits 0 only if every outcome was as expe
 
 export async function demoCommand(args: string[], io: Output): Promise<number> {
   const parsed = parse(args, { verbose: { type: 'boolean' } });
-  if (parsed.values.help) return io.out(DEMO_USAGE), 0;
+  if (parsed.values.help) return (io.out(DEMO_USAGE), 0);
   const secret = generateSecret();
   const server = createWebhookServer({ secret });
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,9 @@ export function readInput(path: string): Uint8Array<ArrayBuffer> {
   try {
     return new Uint8Array(readFileSync(path === '-' ? 0 : path));
   } catch (error) {
-    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${path === '-' ? 'standard input' : path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 

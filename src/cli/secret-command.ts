@@ -8,7 +8,7 @@ Prints a fresh endpoint secret (whsec_ + base64 of 32 random bytes) for tests an
 
 export function secretCommand(args: string[], io: Output): number {
   const parsed = parse(args, {});
-  if (parsed.values.help) return io.out(SECRET_USAGE), 0;
+  if (parsed.values.help) return (io.out(SECRET_USAGE), 0);
   io.out(generateSecret());
   return 0;
 }

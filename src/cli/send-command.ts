@@ -56,16 +56,18 @@ export async function sendCommand(args: string[], io: Output = consoleOutput): P
     },
     1,
   );
-  if (parsed.values.help) return io.out(SEND_USAGE), 0;
+  if (parsed.values.help) return (io.out(SEND_USAGE), 0);
   const url = parsed.positionals[0];
-  if (url === undefined || !/^https?:\/\//.test(url)) throw new UsageError('send needs the handler URL first, e.g. http://127.0.0.1:3000/webhooks');
+  if (url === undefined || !/^https?:\/\//.test(url))
+    throw new UsageError('send needs the handler URL first, e.g. http://127.0.0.1:3000/webhooks');
   const type = str(parsed, 'type');
   const bodyPath = str(parsed, 'body');
   const all = parsed.values.all === true;
   if ([type !== undefined, all, bodyPath !== undefined].filter(Boolean).length !== 1) {
     throw new UsageError('pass exactly one of --type T, --all or --body FILE');
   }
-  if (type !== undefined && !isKnownEventType(type)) throw new UsageError(`unknown event type "${type}"; see send --help for the list`);
+  if (type !== undefined && !isKnownEventType(type))
+    throw new UsageError(`unknown event type "${type}"; see send --help for the list`);
   const timeout = Number(str(parsed, 'timeout') ?? 10_000);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout takes milliseconds > 0');
   const options: SendOptions = {
@@ -112,7 +114,14 @@ async function post(options: SendOptions, delivery: Delivery): Promise<Result> {
     return judge(delivery, response.status, ms, duplicateFlag(text));
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    return { delivery, status: 'error', ms: Math.round(performance.now() - started), duplicate: undefined, ok: false, note: `no answer (${cause}): is the handler running at ${options.url}?` };
+    return {
+      delivery,
+      status: 'error',
+      ms: Math.round(performance.now() - started),
+      duplicate: undefined,
+      ok: false,
+      note: `no answer (${cause}): is the handler running at ${options.url}?`,
+    };
   }
 }
 
@@ -130,11 +139,22 @@ function judge(delivery: Delivery, status: number, ms: number, duplicate: boolea
   const accepted = status >= 200 && status < 300;
   const result = { delivery, status, ms, duplicate };
   if (delivery.expect === 'reject') {
-    if (accepted) return { ...result, ok: false, note: `accepted a delivery with a ${delivery.kind}: the handler is not verifying signatures and timestamps` };
-    if (status >= 500) return { ...result, ok: true, note: 'refused with 5xx: answer 400 so the sender does not retry it' };
+    if (accepted)
+      return {
+        ...result,
+        ok: false,
+        note: `accepted a delivery with a ${delivery.kind}: the handler is not verifying signatures and timestamps`,
+      };
+    if (status >= 500)
+      return { ...result, ok: true, note: 'refused with 5xx: answer 400 so the sender does not retry it' };
     return { ...result, ok: true };
   }
-  if (!accepted) return { ...result, ok: false, note: `refused a valid delivery with ${status}: check the secret and that the raw body is verified` };
+  if (!accepted)
+    return {
+      ...result,
+      ok: false,
+      note: `refused a valid delivery with ${status}: check the secret and that the raw body is verified`,
+    };
   if (delivery.expect === 'duplicate' && duplicate === false) {
     return { ...result, ok: false, note: 'processed a re-delivery again: dedupe on event.id' };
   }
@@ -145,10 +165,25 @@ const EXPECTED: Record<Delivery['expect'], string> = { accept: '2xx', reject: '4
 
 function report(results: Result[], options: SendOptions, io: Output): void {
   const grouped = options.types.length > 1 && !options.verbose;
-  const header = grouped ? ['case', 'expected', 'HTTP status', 'ms (median)', 'ok'] : ['type', 'case', 'expected', 'HTTP status', 'ms', 'ok'];
+  const header = grouped
+    ? ['case', 'expected', 'HTTP status', 'ms (median)', 'ok']
+    : ['type', 'case', 'expected', 'HTTP status', 'ms', 'ok'];
   const rows = grouped
-    ? groupByKind(results).map(([kind, group]) => [kind, EXPECTED[group[0]!.delivery.expect], statusCounts(group), String(median(group.map((r) => r.ms))), `${group.filter((r) => r.ok).length}/${group.length}`])
-    : results.map((r) => [r.delivery.type, r.delivery.kind, EXPECTED[r.delivery.expect], String(r.status), String(r.ms), r.ok ? 'yes' : 'NO']);
+    ? groupByKind(results).map(([kind, group]) => [
+        kind,
+        EXPECTED[group[0]!.delivery.expect],
+        statusCounts(group),
+        String(median(group.map((r) => r.ms))),
+        `${group.filter((r) => r.ok).length}/${group.length}`,
+      ])
+    : results.map((r) => [
+        r.delivery.type,
+        r.delivery.kind,
+        EXPECTED[r.delivery.expect],
+        String(r.status),
+        String(r.ms),
+        r.ok ? 'yes' : 'NO',
+      ]);
   for (const line of table(header, rows)) io.out(line);
 
   const wrong = results.filter((r) => !r.ok);
@@ -167,7 +202,8 @@ export function summary(results: Result[]): string {
   const unconfirmed = count((r) => r.ok && r.delivery.expect === 'duplicate' && r.duplicate !== true);
   const wrong = count((r) => !r.ok);
   const parts = [`${delivered} delivered`, `${rejected} rejected as expected`, `${duplicates} duplicates ignored`];
-  if (unconfirmed > 0) parts.push(`${unconfirmed} re-deliveries accepted (dedupe not reported: answer JSON { "duplicate": true })`);
+  if (unconfirmed > 0)
+    parts.push(`${unconfirmed} re-deliveries accepted (dedupe not reported: answer JSON { "duplicate": true })`);
   parts.push(wrong === 0 ? 'all as expected' : `${wrong} NOT as expected`);
   return parts.join(', ');
 }

@@ -23,7 +23,7 @@ export function signCommand(args: string[], io: Output): number {
     timestamp: { type: 'string' },
     curl: { type: 'string' },
   });
-  if (parsed.values.help) return io.out(SIGN_USAGE), 0;
+  if (parsed.values.help) return (io.out(SIGN_USAGE), 0);
   const secret = resolveSecret(parsed);
   const { body, file } = chooseBody(str(parsed, 'type'), str(parsed, 'body'));
   const headers = sign({
@@ -44,7 +44,8 @@ export function signCommand(args: string[], io: Output): number {
 }
 
 function chooseBody(type: string | undefined, path: string | undefined): { body: Uint8Array; file?: string } {
-  if ((type === undefined) === (path === undefined)) throw new UsageError('pass exactly one of --type T or --body FILE');
+  if ((type === undefined) === (path === undefined))
+    throw new UsageError('pass exactly one of --type T or --body FILE');
   if (path !== undefined) return path === '-' ? { body: readInput(path) } : { body: readInput(path), file: path };
   if (!isKnownEventType(type as string)) {
     throw new UsageError(`unknown event type "${type}"; run \`managed-agents-webhooks send --help\` for the list`);
@@ -61,6 +62,10 @@ function curlCommand(url: string, headers: WebhookHeaders, body: Uint8Array, fil
   const lines = [`curl -sS -X POST ${shellQuote(url)}`, `  -H 'content-type: application/json'`];
   for (const [name, value] of Object.entries(headers)) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
   // A file is passed by name so its bytes reach curl unchanged; text is inlined.
-  lines.push(file !== undefined ? `  --data-binary @${shellQuote(file)}` : `  --data-binary ${shellQuote(new TextDecoder().decode(body))}`);
+  lines.push(
+    file !== undefined
+      ? `  --data-binary @${shellQuote(file)}`
+      : `  --data-binary ${shellQuote(new TextDecoder().decode(body))}`,
+  );
   return lines.join(' \\\n');
 }

@@ -29,7 +29,7 @@ export function verifyCommand(args: string[], io: Output): number {
     now: { type: 'string' },
     tolerance: { type: 'string' },
   });
-  if (parsed.values.help) return io.out(VERIFY_USAGE), 0;
+  if (parsed.values.help) return (io.out(VERIFY_USAGE), 0);
   const secret = resolveSecret(parsed);
   const bodyPath = str(parsed, 'body');
   if (bodyPath === undefined) throw new UsageError('--body FILE is required (the body exactly as received)');
@@ -43,11 +43,14 @@ export function verifyCommand(args: string[], io: Output): number {
 
   try {
     const delivery = verify(body, headers, options);
-    io.out(`valid: webhook-id ${delivery.id}, signed at ${new Date(delivery.timestamp * 1000).toISOString()}, ${body.length} bytes`);
+    io.out(
+      `valid: webhook-id ${delivery.id}, signed at ${new Date(delivery.timestamp * 1000).toISOString()}, ${body.length} bytes`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
-    if (error.status === 500 && error.code !== 'invalid_secret' && error.code !== 'missing_secret') throw new UsageError(error.message);
+    if (error.status === 500 && error.code !== 'invalid_secret' && error.code !== 'missing_secret')
+      throw new UsageError(error.message);
     io.out(`refused: ${error.code} (HTTP ${error.status})`);
     io.out(`  ${error.message}`);
     io.out('');
@@ -90,13 +93,21 @@ function headerLine(line: string): [string, string] {
 }
 
 /** What we can tell about why a delivery failed, without revealing the secret or the MAC. */
-function diagnose(code: string, body: Uint8Array, headers: Array<[string, string]>, secret: string, options: VerifyOptions): string[] {
+function diagnose(
+  code: string,
+  body: Uint8Array,
+  headers: Array<[string, string]>,
+  secret: string,
+  options: VerifyOptions,
+): string[] {
   const lines = ['diagnosis:'];
   const find = (name: string): string[] => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
   const id = find('webhook-id');
   const stamp = find('webhook-timestamp');
   const signature = find('webhook-signature').join(' ');
-  lines.push(`  headers found: webhook-id ${describe(id)}, webhook-timestamp ${describe(stamp)}, webhook-signature ${signature ? 'present' : 'absent'}`);
+  lines.push(
+    `  headers found: webhook-id ${describe(id)}, webhook-timestamp ${describe(stamp)}, webhook-signature ${signature ? 'present' : 'absent'}`,
+  );
   const others = headers.map(([n]) => n.toLowerCase()).filter((n) => !n.startsWith('webhook-'));
   if (others.length > 0) lines.push(`  other headers: ${[...new Set(others)].join(', ')}`);
 
@@ -104,13 +115,17 @@ function diagnose(code: string, body: Uint8Array, headers: Array<[string, string
   if (ts !== undefined && /^\d{1,15}$/.test(ts)) {
     const skew = Math.floor(Number(options.now) / 1000) - Number(ts);
     const when = skew >= 0 ? `${skew} s ago` : `${-skew} s in the future`;
-    lines.push(`  timestamp: ${new Date(Number(ts) * 1000).toISOString()} — signed ${when} (tolerance ${options.toleranceSeconds ?? 300} s)`);
+    lines.push(
+      `  timestamp: ${new Date(Number(ts) * 1000).toISOString()} — signed ${when} (tolerance ${options.toleranceSeconds ?? 300} s)`,
+    );
   } else if (ts !== undefined) {
     lines.push(`  timestamp: "${ts}" is not Unix seconds`);
   }
 
   try {
-    lines.push(`  secret: decodes, ${decodeSecret(secret).length}-byte key${secret.startsWith('whsec_') ? '' : ' (no whsec_ prefix)'}`);
+    lines.push(
+      `  secret: decodes, ${decodeSecret(secret).length}-byte key${secret.startsWith('whsec_') ? '' : ' (no whsec_ prefix)'}`,
+    );
   } catch {
     lines.push('  secret: does NOT decode as whsec_ + base64');
   }
@@ -136,7 +151,9 @@ function causes(code: string, body: Uint8Array, headers: Array<[string, string]>
     case 'invalid_signature': {
       const variant = matchingVariant(body, headers, options);
       if (variant !== undefined) {
-        return [`the body was changed after signing: the signature matches the body ${variant}. Verify the raw bytes before any parsing or logging rewrites them`];
+        return [
+          `the body was changed after signing: the signature matches the body ${variant}. Verify the raw bytes before any parsing or logging rewrites them`,
+        ];
       }
       return [
         'the body was re-serialized (parsed and stringified again) before verification — verify the raw bytes (express.raw, request.text())',
@@ -148,14 +165,20 @@ function causes(code: string, body: Uint8Array, headers: Array<[string, string]>
       return ['the capture dropped the webhook-* headers, or a proxy in front of the handler strips them'];
     case 'invalid_secret':
     case 'missing_secret':
-      return ['copy the whole whsec_ secret again from the endpoint in the Claude Console; remove quotes and whitespace'];
+      return [
+        'copy the whole whsec_ secret again from the endpoint in the Claude Console; remove quotes and whitespace',
+      ];
     default:
       return ['not a delivery from Anthropic, or it was altered on the way'];
   }
 }
 
 /** Tries the usual rewrites of a body; names the one that makes the signature match. */
-function matchingVariant(body: Uint8Array, headers: Array<[string, string]>, options: VerifyOptions): string | undefined {
+function matchingVariant(
+  body: Uint8Array,
+  headers: Array<[string, string]>,
+  options: VerifyOptions,
+): string | undefined {
   const text = new TextDecoder().decode(body);
   const variants: Array<[string, () => string]> = [
     ['without its trailing newline', () => text.replace(/\r?\n$/, '')],

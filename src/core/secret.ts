@@ -74,7 +74,10 @@ export function keyState(secret: Secret): KeyState {
     byBytes.set(secret, { copy: secret.slice(), state });
     return state;
   }
-  return fail('invalid_secret', `A secret must be a 'whsec_…' string or the key as a Uint8Array; got ${typeof secret}.`);
+  return fail(
+    'invalid_secret',
+    `A secret must be a 'whsec_…' string or the key as a Uint8Array; got ${typeof secret}.`,
+  );
 }
 
 /** The key inside a `whsec_<base64>` secret; strict base64, at least 16 bytes. */

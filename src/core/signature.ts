@@ -50,7 +50,11 @@ function writeAscii(text: string, at: number): number {
 }
 
 /** HMAC-SHA256 of the content parts into `out`, from an already-keyed state (left untouched). */
-export function computeMac(key: KeyState, content: Uint8Array[], out: Uint8Array = new Uint8Array(MAC_BYTES)): Uint8Array {
+export function computeMac(
+  key: KeyState,
+  content: Uint8Array[],
+  out: Uint8Array = new Uint8Array(MAC_BYTES),
+): Uint8Array {
   const mac = key.keyed._cloneInto(key.scratch);
   for (const part of content) mac.update(part);
   mac.digestInto(out);

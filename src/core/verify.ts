@@ -95,7 +95,11 @@ function prepare(options: VerifyOptions): Checks {
 }
 
 /** Headers → timestamp format → tolerance → signature; returns the delivery's id and time. */
-function authenticate(body: string | Uint8Array, headers: HeadersInput, checks: Checks): { id: string; timestamp: number } {
+function authenticate(
+  body: string | Uint8Array,
+  headers: HeadersInput,
+  checks: Checks,
+): { id: string; timestamp: number } {
   const found = readWebhookHeaders(headers);
   const id = found['webhook-id'];
   const stamp = found['webhook-timestamp'];

@@ -33,7 +33,8 @@ export type EventHandlers<R> = { [T in WebhookEventType]?: (event: WebhookEventO
 export function dispatch<R>(event: WebhookEvent | UnknownWebhookEvent, handlers: EventHandlers<R>): R | undefined {
   const type = event.data.type;
   // Own properties only, so a type such as "constructor" never reaches Object.prototype.
-  const handler = isKnownEventType(type) && Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type] : undefined;
+  const handler =
+    isKnownEventType(type) && Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type] : undefined;
   if (handler !== undefined) return (handler as (event: WebhookEvent | UnknownWebhookEvent) => R)(event);
   return handlers.default?.(event);
 }

@@ -51,9 +51,7 @@ export function createSampleEvent<T extends WebhookEventType>(type: T, options: 
   const shared = (salt: string): boolean => salt === 'org' || salt === 'workspace_id';
   const makeId = (prefix: string, salt: string): string =>
     prefix +
-    (options.seed === undefined
-      ? randomSuffix()
-      : stableSuffix(`${options.seed}:${shared(salt) ? '' : type}:${salt}`));
+    (options.seed === undefined ? randomSuffix() : stableSuffix(`${options.seed}:${shared(salt) ? '' : type}:${salt}`));
   const family = type.slice(0, type.indexOf('.'));
   const data: Record<string, string> = {
     type,

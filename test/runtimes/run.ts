@@ -28,7 +28,10 @@ interface Outcome {
 const outcomes: Outcome[] = [];
 
 function npm(args: string[], cwd: string): void {
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** Installs the runtimes once; reinstalls only when their pinned list changes. */
@@ -51,7 +54,11 @@ function installPackage(): void {
   rmSync(consumer, { recursive: true, force: true });
   mkdirSync(consumer, { recursive: true });
   const packDir = mkdtempSync(join(tmpdir(), 'maw-pack-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  const tarball =
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop() ?? '';
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
   npm(['install', join(packDir, tarball)], consumer);
   rmSync(packDir, { recursive: true, force: true });
@@ -91,7 +98,10 @@ async function writeEntries(): Promise<void> {
 
 function run(command: string, args: string[], cwd = consumer): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' } });
+    const child = spawn(command, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -114,15 +124,24 @@ function parse(output: string): SmokeResult {
   return JSON.parse(line.slice(line.indexOf('SMOKE ') + 6)) as SmokeResult;
 }
 
-async function record(runtime: string, produce: () => Promise<SmokeResult>, extra?: (r: SmokeResult) => string | undefined): Promise<void> {
+async function record(
+  runtime: string,
+  produce: () => Promise<SmokeResult>,
+  extra?: (r: SmokeResult) => string | undefined,
+): Promise<void> {
   let outcome: Outcome;
   try {
     const result = await produce();
     const problem = result.failed.length > 0 ? result.failed.slice(0, 3).join('; ') : extra?.(result);
     const adapter = result.globals.Request ? ', web adapter on a real Request' : '';
-    outcome = problem === undefined
-      ? { runtime, ok: true, detail: `${result.passed} checks${adapter}` }
-      : { runtime, ok: false, detail: `${result.failed.length} of ${result.passed + result.failed.length} failed: ${problem}` };
+    outcome =
+      problem === undefined
+        ? { runtime, ok: true, detail: `${result.passed} checks${adapter}` }
+        : {
+            runtime,
+            ok: false,
+            detail: `${result.failed.length} of ${result.passed + result.failed.length} failed: ${problem}`,
+          };
   } catch (error) {
     outcome = { runtime, ok: false, detail: (error as Error).message };
   }
@@ -147,7 +166,10 @@ async function nodeLike(label: string, binary: string): Promise<void> {
 
 async function workerd(): Promise<void> {
   const worker = await bundle('worker.mjs', {
-    stdin: { contents: `${IMPORT_ENTRY}\nexport default { async test() { const r = await run(); console.log('SMOKE ' + JSON.stringify(r)); if (r.failed.length) throw new Error(r.failed.join('; ')); } };`, resolveDir: consumer },
+    stdin: {
+      contents: `${IMPORT_ENTRY}\nexport default { async test() { const r = await run(); console.log('SMOKE ' + JSON.stringify(r)); if (r.failed.length) throw new Error(r.failed.join('; ')); } };`,
+      resolveDir: consumer,
+    },
     format: 'esm',
     platform: 'neutral',
   });
@@ -157,21 +179,35 @@ async function workerd(): Promise<void> {
   );
   const binary = tool('@cloudflare/workerd-linux-64/bin/workerd');
   const v = await version(binary, ['--version']);
-  await record(`workerd ${v}`, async () => parse(await run(binary, ['test', 'workerd.capnp'])), (r) =>
-    r.globals.process || r.globals.Buffer ? 'Node globals present without nodejs_compat' : undefined,
+  await record(
+    `workerd ${v}`,
+    async () => parse(await run(binary, ['test', 'workerd.capnp'])),
+    (r) => (r.globals.process || r.globals.Buffer ? 'Node globals present without nodejs_compat' : undefined),
   );
 }
 
 async function edgeRuntime(): Promise<void> {
-  const script = await bundle('edge.js', { stdin: { contents: IMPORT_ENTRY, resolveDir: consumer }, format: 'iife', globalName: '__smoke', platform: 'neutral' });
+  const script = await bundle('edge.js', {
+    stdin: { contents: IMPORT_ENTRY, resolveDir: consumer },
+    format: 'iife',
+    globalName: '__smoke',
+    platform: 'neutral',
+  });
   // Loaded from the runtimes cache, not the project's dependencies; only this much of it is used.
-  const { EdgeVM } = (await import(tool('@edge-runtime/vm/dist/index.js'))) as { EdgeVM: new () => { evaluate(code: string): unknown } };
-  const version = (JSON.parse(readFileSync(tool('@edge-runtime/vm/package.json'), 'utf8')) as { version: string }).version;
-  await record(`@edge-runtime/vm ${version}`, async () => {
-    const vm = new EdgeVM();
-    vm.evaluate(readFileSync(script, 'utf8'));
-    return (await vm.evaluate('__smoke.run()')) as SmokeResult;
-  }, (r) => (r.globals.process || r.globals.Buffer ? 'process or Buffer is defined inside the edge VM' : undefined));
+  const { EdgeVM } = (await import(tool('@edge-runtime/vm/dist/index.js'))) as {
+    EdgeVM: new () => { evaluate(code: string): unknown };
+  };
+  const version = (JSON.parse(readFileSync(tool('@edge-runtime/vm/package.json'), 'utf8')) as { version: string })
+    .version;
+  await record(
+    `@edge-runtime/vm ${version}`,
+    async () => {
+      const vm = new EdgeVM();
+      vm.evaluate(readFileSync(script, 'utf8'));
+      return (await vm.evaluate('__smoke.run()')) as SmokeResult;
+    },
+    (r) => (r.globals.process || r.globals.Buffer ? 'process or Buffer is defined inside the edge VM' : undefined),
+  );
 }
 
 async function chromium(): Promise<void> {
@@ -181,25 +217,45 @@ async function chromium(): Promise<void> {
     return;
   }
   await bundle('browser.mjs', {
-    stdin: { contents: `${IMPORT_ENTRY}\nrun().then((r) => { document.body.textContent = 'SMOKE_URI ' + encodeURIComponent(JSON.stringify(r)); }, (e) => { document.body.textContent = 'ERROR ' + e; });`, resolveDir: consumer },
+    stdin: {
+      contents: `${IMPORT_ENTRY}\nrun().then((r) => { document.body.textContent = 'SMOKE_URI ' + encodeURIComponent(JSON.stringify(r)); }, (e) => { document.body.textContent = 'ERROR ' + e; });`,
+      resolveDir: consumer,
+    },
     format: 'esm',
     platform: 'browser',
   });
-  writeFileSync(join(consumer, 'page.html'), '<!doctype html><meta charset="utf-8"><title>smoke</title><body>pending<script type="module" src="browser.mjs"></script></body>');
+  writeFileSync(
+    join(consumer, 'page.html'),
+    '<!doctype html><meta charset="utf-8"><title>smoke</title><body>pending<script type="module" src="browser.mjs"></script></body>',
+  );
   // Module scripts do not load from file://, so the page is served on loopback.
   const server = createServer((req, res) => {
     const file = resolve(consumer, `.${(req.url ?? '/').split('?')[0]}`);
     if (!file.startsWith(consumer) || !existsSync(file)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.mjs') ? 'text/javascript' : 'text/html' }).end(readFileSync(file));
+    res
+      .writeHead(200, { 'content-type': file.endsWith('.mjs') ? 'text/javascript' : 'text/html' })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page.html`;
   const profile = mkdtempSync(join(tmpdir(), 'maw-chromium-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
   try {
     const v = await version(CHROMIUM, ['--version']);
-    await record(`headless ${v.replace(/ built on .*/, '')}`, async () => parse(await run(CHROMIUM, [...flags, '--virtual-time-budget=20000', '--dump-dom', url])), (r) =>
-      r.globals.process || r.globals.Buffer ? 'Node globals in the page' : undefined,
+    await record(
+      `headless ${v.replace(/ built on .*/, '')}`,
+      async () => parse(await run(CHROMIUM, [...flags, '--virtual-time-budget=20000', '--dump-dom', url])),
+      (r) => (r.globals.process || r.globals.Buffer ? 'Node globals in the page' : undefined),
     );
   } finally {
     server.close();
@@ -211,13 +267,31 @@ async function chromium(): Promise<void> {
 async function neutralBundle(): Promise<void> {
   let outcome: Outcome;
   try {
-    const result = await build({ stdin: { contents: "export { unwrap } from 'managed-agents-webhooks';", resolveDir: consumer }, bundle: true, write: false, platform: 'neutral', format: 'esm', metafile: true, logLevel: 'silent', tsconfigRaw: NO_TSCONFIG });
-    const fromTarball = Object.keys(result.metafile.inputs).some((path) => path.includes('consumer/node_modules/managed-agents-webhooks/dist/'));
+    const result = await build({
+      stdin: { contents: "export { unwrap } from 'managed-agents-webhooks';", resolveDir: consumer },
+      bundle: true,
+      write: false,
+      platform: 'neutral',
+      format: 'esm',
+      metafile: true,
+      logLevel: 'silent',
+      tsconfigRaw: NO_TSCONFIG,
+    });
+    const fromTarball = Object.keys(result.metafile.inputs).some((path) =>
+      path.includes('consumer/node_modules/managed-agents-webhooks/dist/'),
+    );
     if (!fromTarball) throw new Error('the bundle did not take the package from the installed tarball');
-    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
-    outcome = imports.length === 0
-      ? { runtime: 'esbuild platform=neutral', ok: true, detail: `import { unwrap } bundles with no Node built-ins (${result.outputFiles[0]?.contents.length ?? 0} bytes)` }
-      : { runtime: 'esbuild platform=neutral', ok: false, detail: `external imports: ${imports.join(', ')}` };
+    const imports = Object.values(result.metafile.inputs).flatMap((input) =>
+      input.imports.filter((i) => i.external).map((i) => i.path),
+    );
+    outcome =
+      imports.length === 0
+        ? {
+            runtime: 'esbuild platform=neutral',
+            ok: true,
+            detail: `import { unwrap } bundles with no Node built-ins (${result.outputFiles[0]?.contents.length ?? 0} bytes)`,
+          }
+        : { runtime: 'esbuild platform=neutral', ok: false, detail: `external imports: ${imports.join(', ')}` };
   } catch (error) {
     outcome = { runtime: 'esbuild platform=neutral', ok: false, detail: (error as Error).message.split('\n')[0] ?? '' };
   }
@@ -235,7 +309,9 @@ await nodeLike('node', tool('node22/bin/node'));
 await nodeLike('node', tool('node24/bin/node'));
 const deno = tool('@deno/linux-x64-glibc/deno');
 const denoVersion = await version(deno, ['--version']).catch(() => '?');
-await record(`deno ${denoVersion.split(' ')[0]}`, async () => parse(await run(deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])));
+await record(`deno ${denoVersion.split(' ')[0]}`, async () =>
+  parse(await run(deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])),
+);
 const bun = tool('@oven/bun-linux-x64/bin/bun');
 const bunVersion = await version(bun, ['--version']).catch(() => '?');
 await record(`bun ${bunVersion} (import)`, async () => parse(await run(bun, ['esm.mjs'])));

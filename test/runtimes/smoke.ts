@@ -36,15 +36,26 @@ export async function smoke(lib: typeof Library, web: typeof Web | undefined): P
   };
 
   const cases: Array<[string, VectorCase, 'verify' | 'unwrap']> = [
-    ...(signatures.cases as VectorCase[]).map((c): [string, VectorCase, 'verify'] => [`signatures: ${c.name}`, c, 'verify']),
+    ...(signatures.cases as VectorCase[]).map((c): [string, VectorCase, 'verify'] => [
+      `signatures: ${c.name}`,
+      c,
+      'verify',
+    ]),
     ...(events.events as VectorCase[]).map((c): [string, VectorCase, 'unwrap'] => [`events: ${c.name}`, c, 'unwrap']),
-    ...(events.envelopes as VectorCase[]).map((c): [string, VectorCase, 'unwrap'] => [`envelopes: ${c.name}`, c, 'unwrap']),
+    ...(events.envelopes as VectorCase[]).map((c): [string, VectorCase, 'unwrap'] => [
+      `envelopes: ${c.name}`,
+      c,
+      'unwrap',
+    ]),
   ];
   for (const [name, c, fn] of cases) {
     await check(name, async () => {
       const code = await codeOf(() => lib[fn](vectorBody(c.body), c.headers, vectorOptions(c)));
       if (code !== c.expect) throw new Error(`expected ${c.expect}, got ${code}`);
-      if (c.event !== undefined && JSON.stringify(lib.unwrap(vectorBody(c.body), c.headers, vectorOptions(c))) !== JSON.stringify(c.event)) {
+      if (
+        c.event !== undefined &&
+        JSON.stringify(lib.unwrap(vectorBody(c.body), c.headers, vectorOptions(c))) !== JSON.stringify(c.event)
+      ) {
         throw new Error('unwrapped event differs from the vector');
       }
     });
@@ -53,22 +64,37 @@ export async function smoke(lib: typeof Library, web: typeof Web | undefined): P
   const secret = lib.generateSecret();
   const body = JSON.stringify(lib.createSampleEvent('session.thread_created'));
   const headers = lib.sign({ id: 'msg_smoke', timestamp: new Date(), body, secret });
-  await check('sign → unwrap round trip', () => lib.unwrap(body, headers, { secret }).data.type === 'session.thread_created');
-  await check('tampered delivery refused with invalid_signature', async () => (await codeOf(() => lib.unwrap(`${body} `, headers, { secret }))) === 'invalid_signature');
+  await check(
+    'sign → unwrap round trip',
+    () => lib.unwrap(body, headers, { secret }).data.type === 'session.thread_created',
+  );
+  await check(
+    'tampered delivery refused with invalid_signature',
+    async () => (await codeOf(() => lib.unwrap(`${body} `, headers, { secret }))) === 'invalid_signature',
+  );
 
   const hasRequest = typeof Request === 'function';
   if (hasRequest) {
     await check('web adapter: unwrapRequest on a real Request', async () => {
-      if (web === undefined || typeof web.unwrapRequest !== 'function') throw new Error('managed-agents-webhooks/web has no unwrapRequest');
+      if (web === undefined || typeof web.unwrapRequest !== 'function')
+        throw new Error('managed-agents-webhooks/web has no unwrapRequest');
       const request = new Request('http://localhost/webhooks', { method: 'POST', headers, body });
       return (await web.unwrapRequest(request, { secret })).data.type === 'session.thread_created';
     });
     await check('web adapter: a tampered Request is refused', async () => {
-      const request = new Request('http://localhost/webhooks', { method: 'POST', headers, body: body.replace('thread', 'threat') });
+      const request = new Request('http://localhost/webhooks', {
+        method: 'POST',
+        headers,
+        body: body.replace('thread', 'threat'),
+      });
       return (await codeOf(() => web?.unwrapRequest(request, { secret }))) === 'invalid_signature';
     });
   }
 
   const g = globalThis as { process?: unknown; Buffer?: unknown };
-  return { passed, failed, globals: { process: g.process !== undefined, Buffer: g.Buffer !== undefined, Request: hasRequest } };
+  return {
+    passed,
+    failed,
+    globals: { process: g.process !== undefined, Buffer: g.Buffer !== undefined, Request: hasRequest },
+  };
 }

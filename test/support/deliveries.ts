@@ -1,4 +1,10 @@
-import { createSampleEvent, generateSecret, sign, type WebhookErrorCode, type WebhookEventType } from '../../src/index.js';
+import {
+  createSampleEvent,
+  generateSecret,
+  sign,
+  type WebhookErrorCode,
+  type WebhookEventType,
+} from '../../src/index.js';
 
 /** What a sender POSTs: a body and its headers. */
 export interface Delivery {
@@ -16,12 +22,20 @@ export function delivery(
   secret: string,
   options: { type?: WebhookEventType; signedAt?: Date; eventId?: string; padTo?: number } = {},
 ): Delivery {
-  const event = createSampleEvent(options.type ?? 'session.status_idled', options.eventId === undefined ? {} : { id: options.eventId });
+  const event = createSampleEvent(
+    options.type ?? 'session.status_idled',
+    options.eventId === undefined ? {} : { id: options.eventId },
+  );
   let body = JSON.stringify(event);
   // Trailing spaces keep the JSON valid, so only the size can make it fail.
   if (options.padTo !== undefined) body = body.padEnd(options.padTo, ' ');
   const headers = sign({ id: `msg_${++sequence}`, timestamp: options.signedAt ?? new Date(), body, secret });
-  return { body, headers: { 'content-type': 'application/json', ...headers }, eventId: event.id, dataId: event.data.id };
+  return {
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    eventId: event.id,
+    dataId: event.data.id,
+  };
 }
 
 /** Deliveries every receiver must refuse, with the code it must answer. */

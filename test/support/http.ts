@@ -26,7 +26,11 @@ export interface Answer {
 /** POSTs a delivery (or any body) and reads the JSON answer. */
 export async function post(url: string, delivery: Pick<Delivery, 'body' | 'headers'>): Promise<Answer>;
 export async function post(url: string, body: BodyInit, headers: Record<string, string>): Promise<Answer>;
-export async function post(url: string, a: Pick<Delivery, 'body' | 'headers'> | BodyInit, h?: Record<string, string>): Promise<Answer> {
+export async function post(
+  url: string,
+  a: Pick<Delivery, 'body' | 'headers'> | BodyInit,
+  h?: Record<string, string>,
+): Promise<Answer> {
   const { body, headers } = h === undefined ? (a as Delivery) : { body: a as BodyInit, headers: h };
   // duplex is required by fetch for a streamed body; lib.dom does not know it yet.
   const init = { method: 'POST', headers, body, duplex: 'half' } as RequestInit;
