@@ -17,6 +17,15 @@ export type RunResult<T> = { status: 'processed'; value: T } | { status: 'duplic
 
 /** Runs a handler at most once per event id. */
 export interface IdempotencyGuard {
+  /**
+   * Calls `fn` unless this id is done or in flight; rethrows `fn`'s error after releasing the claim.
+   *
+   * @example
+   * ```ts
+   * const result = await guard.run(event.id, () => dispatch(event, handlers));
+   * if (result.status === 'duplicate') console.log('already handled', event.id);
+   * ```
+   */
   run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>>;
 }
 
@@ -24,7 +33,14 @@ export interface IdempotencyGuard {
  * Makes at-least-once delivery safe: `run(event.id, fn)` calls `fn` only if no other call with
  * that id is in flight or done. If `fn` throws, the claim is released and the error rethrown —
  * answer 5xx and the sender's retry is processed, so nothing is lost. A claim held longer than
- * `lockSeconds` (a crashed worker) expires, so a retry can take it.
+ * `lockSeconds` (a crashed worker) expires, so a retry can take it; keep `lockSeconds` above
+ * the handler's longest run, or two workers may both run it.
+ *
+ * If the store itself fails, `run` rejects with the store's error: before `fn`, nothing ran and
+ * the retry will; after `fn`, the claim stays until `lockSeconds` pass.
+ *
+ * Bad options or an empty id throw `WebhookVerificationError` with code `invalid_options`
+ * (status 500), like every misconfiguration in this package.
  *
  * @example
  * ```ts
@@ -36,6 +52,12 @@ export interface IdempotencyGuard {
  */
 export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): IdempotencyGuard {
   const store = options.store ?? memoryStore();
+  if (!isStore(store)) {
+    fail(
+      'invalid_options',
+      'store must have claim, complete and release methods, like memoryStore() or redisStore(client).',
+    );
+  }
   const ttlMs = seconds(options.ttlSeconds, 86_400, 'ttlSeconds') * 1000;
   const lockMs = seconds(options.lockSeconds, 60, 'lockSeconds') * 1000;
   return {
@@ -43,7 +65,10 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       if (typeof eventId !== 'string' || eventId === '') {
         fail('invalid_options', 'guard.run needs the event id (event.id) as a non-empty string.');
       }
-      const token = crypto.randomUUID();
+      if (typeof fn !== 'function') {
+        fail('invalid_options', 'guard.run needs the handler to run as its second argument.');
+      }
+      const token = claimToken();
       if (!(await store.claim(eventId, token, lockMs))) return { status: 'duplicate' };
       let value: T;
       try {
@@ -57,8 +82,9 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
         }
         throw error;
       }
-      // Done even if our lock lapsed and another worker claimed the id meanwhile: the event was
-      // processed, and that is what later retries must see.
+      // Done even if our claim lapsed and a retry took it meanwhile: the event was processed, and
+      // that is what later deliveries must see. Leaving the retry's claim instead would let its
+      // failure release the id and a third delivery run the event again.
       await store.complete(eventId, ttlMs);
       return { status: 'processed', value };
     },
@@ -68,7 +94,31 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
 function seconds(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail('invalid_options', `${name} must be a number of seconds > 0; leave it out for the default of ${fallback}.`);
+    fail(
+      'invalid_options',
+      `${name} must be a finite number of seconds > 0; leave it out for the default of ${fallback}.`,
+    );
   }
   return value;
+}
+
+function isStore(store: IdempotencyStore): boolean {
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof store.claim === 'function' &&
+    typeof store.complete === 'function' &&
+    typeof store.release === 'function'
+  );
+}
+
+/**
+ * 128 random bits in hex, unique per run: a release compares it, so only the run that made a
+ * claim can drop it. `getRandomValues` works everywhere; `randomUUID` needs a secure context.
+ */
+function claimToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

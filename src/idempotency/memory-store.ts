@@ -5,7 +5,7 @@ import { DONE, type IdempotencyStore } from './store.js';
 export interface MemoryStoreOptions {
   /** The most ids kept; default 100,000. When full, expired entries go first, then the oldest. */
   maxEntries?: number;
-  /** The clock in milliseconds, for tests; default `Date.now`. */
+  /** The clock in milliseconds since the epoch, for tests; default `Date.now`. */
   now?: () => number;
 }
 
@@ -16,10 +16,12 @@ interface Entry {
 
 /**
  * The default store for one process: a bounded `Map` whose entries expire by TTL. Expiry is
- * checked when an entry is read, so no timer keeps the process alive.
+ * computed from the clock when an entry is read, so no timer keeps the process alive.
  *
- * When full it first drops expired entries, then the oldest ones (insertion order) — normally
- * events finished long ago. With several instances, use `redisStore` so they share one record.
+ * When full, it first drops every expired entry, then the oldest ones — the least recently
+ * written, normally events finished long ago. Evicting an id that is still within its TTL lets
+ * a late re-delivery of it run again, so size `maxEntries` above the events you receive in
+ * `ttlSeconds`. With several instances, use `redisStore` so they share one record.
  *
  * @example
  * ```ts
@@ -28,11 +30,16 @@ interface Entry {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore {
   const maxEntries = options.maxEntries ?? 100_000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+  if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) {
     fail('invalid_options', `memoryStore: maxEntries must be a whole number >= 1; got ${String(maxEntries)}.`);
   }
   const now = options.now ?? Date.now;
+  if (typeof now !== 'function') fail('invalid_options', 'memoryStore: now must be a function returning milliseconds.');
+  // Map keeps insertion order, and every write re-inserts: the first key is the oldest write.
   const entries = new Map<string, Entry>();
+  // No entry expires before this, so a full store only sweeps when a sweep can free something;
+  // otherwise every write to a full store would scan all of it.
+  let nextExpiry = Infinity;
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -43,24 +50,31 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
     return entry;
   };
 
-  const put = (key: string, value: string, ttlMs: number): void => {
-    // Re-inserting moves the key to the end, so insertion order stays oldest-first.
-    entries.delete(key);
-    if (entries.size >= maxEntries) makeRoom();
-    entries.set(key, { value, expiresAt: now() + ttlMs });
-  };
-
-  const makeRoom = (): void => {
-    const t = now();
-    for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+  const makeRoom = (t: number): void => {
+    if (t >= nextExpiry) {
+      nextExpiry = Infinity;
+      for (const [key, entry] of entries) {
+        if (entry.expiresAt <= t) entries.delete(key);
+        else if (entry.expiresAt < nextExpiry) nextExpiry = entry.expiresAt;
+      }
+    }
     for (const key of entries.keys()) {
       if (entries.size < maxEntries) break;
       entries.delete(key);
     }
   };
 
+  const put = (key: string, value: string, ttlMs: number): void => {
+    const t = now();
+    entries.delete(key);
+    if (entries.size >= maxEntries) makeRoom(t);
+    const expiresAt = t + ttlMs;
+    entries.set(key, { value, expiresAt });
+    if (expiresAt < nextExpiry) nextExpiry = expiresAt;
+  };
+
   return {
-    // Each method finishes its read-and-write without awaiting, which makes it atomic in JS.
+    // Each method reads and writes without an await in between, which makes it atomic in JS.
     async claim(key, token, ttlMs) {
       if (live(key) !== undefined) return false;
       put(key, token, ttlMs);

@@ -1,14 +1,25 @@
 import { fail } from '../core/errors.js';
 import { DONE, type IdempotencyStore } from './store.js';
 
-/** The official `redis` client (v4–v6): raw commands through `sendCommand`. */
+/**
+ * The official `redis` package (5.x, 6.x): what `createClient`, `createCluster`,
+ * `createClientPool` and `createSentinel` return. Only the two typed commands used are named.
+ */
 export interface NodeRedisLike {
-  sendCommand(args: string[]): Promise<unknown>;
+  set(
+    key: string,
+    value: string,
+    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
+  ): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
-/** `ioredis` (v5–v6): raw commands through `call`. */
+/** `ioredis` (5.x, 6.x): a `Redis` or a `Cluster`. `call` is how it is told apart from `redis`. */
 export interface IORedisLike {
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 
 /** Options of `redisStore`. */
@@ -20,50 +31,97 @@ export interface RedisStoreOptions {
 // Compare-and-delete in one step on the server: only the claim's owner can drop it.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+/** The three commands the store sends, whichever client carries them. */
+interface Commands {
+  /** `SET key value NX PX ms`: the reply, `null` when the key already existed. */
+  setIfAbsent(key: string, value: string, ms: number): Promise<unknown>;
+  /** `SET key value PX ms`. */
+  set(key: string, value: string, ms: number): Promise<unknown>;
+  /** `EVAL RELEASE 1 key token`. */
+  release(key: string, token: string): Promise<unknown>;
+}
+
 /**
  * A store shared by every receiver connected to one Redis — for endpoints served by several
- * instances. Takes an official `redis` client or an `ioredis` client (neither is a dependency
- * of this package); the client must be connected.
+ * instances. Takes a connected client from the official `redis` package or from `ioredis`
+ * (neither is a dependency of this package); a `keyPrefix` set on the client applies as well.
  *
- * A claim is `SET key token NX PX lock`, done is `SET key done PX ttl`, and a release deletes the
- * key only while it still holds the caller's token (a Lua script), so a worker that outlived its
- * lock never frees the claim another worker took over.
+ * A claim is `SET key token NX PX lock` (one caller wins), done is `SET key done PX ttl`, and a
+ * release runs a Lua script that deletes the key only while it still holds the caller's token,
+ * so a worker that outlived its lock never frees the claim another worker took over.
  *
  * @example
  * ```ts
- * import { createClient } from 'redis';
- * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * import { createClient } from 'redis'; // or: import { Redis } from 'ioredis'
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect(); // or: new Redis(url)
  * const guard = createIdempotencyGuard({ store: redisStore(redis, { prefix: 'webhooks:' }) });
  * ```
  */
 export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisStoreOptions = {}): IdempotencyStore {
   const prefix = options.prefix ?? 'maw:idempotency:';
-  const command = commandRunner(client);
+  if (typeof prefix !== 'string') {
+    fail('invalid_options', 'redisStore: prefix must be a string; leave it out for "maw:idempotency:".');
+  }
+  const commands = isIORedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
   return {
     async claim(key, token, ttlMs) {
-      return (await command('SET', prefix + key, token, 'NX', 'PX', String(Math.ceil(ttlMs)))) === 'OK';
+      return claimed(await commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs)));
     },
     async complete(key, ttlMs) {
-      await command('SET', prefix + key, DONE, 'PX', String(Math.ceil(ttlMs)));
+      await commands.set(prefix + key, DONE, wholeMs(ttlMs));
     },
     async release(key, token) {
-      await command('EVAL', RELEASE, '1', prefix + key, token);
+      await commands.release(prefix + key, token);
     },
   };
 }
 
-type Command = (name: string, ...args: string[]) => Promise<unknown>;
+/** ioredis has `call` (for commands it does not know); no shape of the `redis` client has one. */
+function isIORedis(client: NodeRedisLike | IORedisLike): client is IORedisLike {
+  return typeof (client as Partial<IORedisLike> | null)?.call === 'function';
+}
 
-function commandRunner(client: NodeRedisLike | IORedisLike): Command {
-  // ioredis has `call`; the official client has `sendCommand` (ioredis also has one, with
-  // another signature, so `call` is checked first).
-  if (typeof (client as IORedisLike).call === 'function') {
-    const io = client as IORedisLike;
-    return (name, ...args) => io.call(name, ...args);
-  }
-  if (typeof (client as NodeRedisLike).sendCommand === 'function') {
-    const nodeRedis = client as NodeRedisLike;
-    return (name, ...args) => nodeRedis.sendCommand([name, ...args]);
-  }
-  return fail('invalid_options', 'redisStore needs a connected client from the `redis` or `ioredis` package.');
+function ioredisCommands(client: IORedisLike): Commands {
+  if (typeof client.set !== 'function' || typeof client.eval !== 'function') notAClient();
+  return {
+    setIfAbsent: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
+    set: (key, value, ms) => client.set(key, value, 'PX', ms),
+    release: (key, token) => client.eval(RELEASE, 1, key, token),
+  };
+}
+
+function nodeRedisCommands(client: NodeRedisLike): Commands {
+  if (typeof client?.set !== 'function' || typeof client.eval !== 'function') notAClient();
+  return {
+    // `expiration` and `condition` are the forms of redis 5 and later; `NX: true, PX` are deprecated.
+    setIfAbsent: (key, value, ms) => client.set(key, value, { expiration: { type: 'PX', value: ms }, condition: 'NX' }),
+    set: (key, value, ms) => client.set(key, value, { expiration: { type: 'PX', value: ms } }),
+    release: (key, token) => client.eval(RELEASE, { keys: [key], arguments: [token] }),
+  };
+}
+
+function notAClient(): never {
+  return fail(
+    'invalid_options',
+    'redisStore needs a client from the `redis` package (createClient) or from `ioredis` (new Redis).',
+  );
+}
+
+/**
+ * `SET … NX` answers OK when it wrote and nil when the key existed. OK may come as bytes (a
+ * client's type mapping); anything else is refused rather than read as a claim or a duplicate.
+ */
+function claimed(reply: unknown): boolean {
+  if (reply === null || reply === undefined) return false;
+  if (reply === 'OK') return true;
+  if (reply instanceof Uint8Array && reply.length === 2 && reply[0] === 0x4f && reply[1] === 0x4b) return true;
+  return fail(
+    'invalid_options',
+    `redisStore: SET NX answered ${typeof reply}, expected OK or nil; is the client a redis or ioredis client?`,
+  );
+}
+
+/** PX takes whole milliseconds ≥ 1. */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
 }
