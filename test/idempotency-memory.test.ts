@@ -31,14 +31,26 @@ describe('idempotency guard with the memory store', () => {
     const results = await Promise.all(Array.from({ length: 1000 }, () => guard.run('evt_1', fn)));
     expect(fn).toHaveBeenCalledTimes(1);
     expect(results.filter((r) => r.status === 'processed')).toEqual([{ status: 'processed', value: 'done' }]);
-    expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(999);
+    // All arrived while the first run was still going: none of them may be acknowledged as done.
+    expect(results.filter((r) => r.status === 'duplicate' && r.inFlight)).toHaveLength(999);
+  });
+
+  it('tells a delivery in flight from one already done', async () => {
+    const guard = createIdempotencyGuard();
+    let finish: () => void = () => {};
+    const first = guard.run('evt_flight', () => new Promise<void>((r) => (finish = r)));
+    await Promise.resolve();
+    expect(await guard.run('evt_flight', () => 'second')).toEqual({ status: 'duplicate', inFlight: true });
+    finish();
+    expect((await first).status).toBe('processed');
+    expect(await guard.run('evt_flight', () => 'third')).toEqual({ status: 'duplicate', inFlight: false });
   });
 
   it('keeps different ids apart', async () => {
     const guard = createIdempotencyGuard();
     expect(await guard.run('a', () => 1)).toEqual({ status: 'processed', value: 1 });
     expect(await guard.run('b', () => 2)).toEqual({ status: 'processed', value: 2 });
-    expect(await guard.run('a', () => 3)).toEqual({ status: 'duplicate' });
+    expect(await guard.run('a', () => 3)).toEqual({ status: 'duplicate', inFlight: false });
   });
 
   it('releases the claim when fn throws or rejects, rethrows the same error, and processes the retry', async () => {
@@ -51,7 +63,7 @@ describe('idempotency guard with the memory store', () => {
       }),
     ).rejects.toBe(boom);
     expect(await guard.run('evt_2', () => 'second try')).toEqual({ status: 'processed', value: 'second try' });
-    expect(await guard.run('evt_2', () => 'third')).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_2', () => 'third')).toEqual({ status: 'duplicate', inFlight: false });
   });
 
   it('forgets a processed id after ttlSeconds, not before', async () => {
@@ -59,7 +71,7 @@ describe('idempotency guard with the memory store', () => {
     const guard = createIdempotencyGuard({ store: memoryStore({ now: c.now }), ttlSeconds: 10 });
     await guard.run('evt_3', () => 1);
     c.advance(9_999);
-    expect(await guard.run('evt_3', () => 2)).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_3', () => 2)).toEqual({ status: 'duplicate', inFlight: false });
     c.advance(1);
     expect(await guard.run('evt_3', () => 3)).toEqual({ status: 'processed', value: 3 });
   });
@@ -71,7 +83,7 @@ describe('idempotency guard with the memory store', () => {
     const crashedRun = guard.run('evt_4', crashed.fn);
     await tick();
     c.advance(29_999);
-    expect(await guard.run('evt_4', () => 'early')).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_4', () => 'early')).toEqual({ status: 'duplicate', inFlight: true });
     c.advance(1);
     expect(await guard.run('evt_4', () => 'retry')).toEqual({ status: 'processed', value: 'retry' });
     crashed.resolve();
@@ -91,7 +103,7 @@ describe('idempotency guard with the memory store', () => {
     slow.reject(new Error('slow owner failed'));
     await expect(slowRun).rejects.toThrow('slow owner failed');
     // The thief's claim survived the slow owner's release, so a third delivery is a duplicate.
-    expect(await guard.run('evt_5', () => 'third')).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_5', () => 'third')).toEqual({ status: 'duplicate', inFlight: true });
     thief.resolve('thief done');
     expect(await thiefRun).toEqual({ status: 'processed', value: 'thief done' });
   });
@@ -111,7 +123,7 @@ describe('idempotency guard with the memory store', () => {
     thief.reject(new Error('thief failed'));
     await expect(thiefRun).rejects.toThrow('thief failed');
     c.advance(5_000); // well past any lock: only the done mark can make this a duplicate
-    expect(await guard.run('evt_6', () => 'again')).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_6', () => 'again')).toEqual({ status: 'duplicate', inFlight: false });
   });
 
   it('bounds the store at maxEntries: expired entries go first, then the oldest', async () => {
@@ -124,9 +136,11 @@ describe('idempotency guard with the memory store', () => {
     await long.run('b', () => 0);
     c.advance(2_000);
     await long.run('c', () => 0); // full: expired 'x' makes room, not the oldest 'a'
-    for (const id of ['a', 'b', 'c']) expect(await long.run(id, () => 1)).toEqual({ status: 'duplicate' });
+    for (const id of ['a', 'b', 'c'])
+      expect(await long.run(id, () => 1)).toEqual({ status: 'duplicate', inFlight: false });
     await long.run('d', () => 0); // full, nothing expired: the oldest 'a' makes room
-    for (const id of ['b', 'c', 'd']) expect(await long.run(id, () => 1)).toEqual({ status: 'duplicate' });
+    for (const id of ['b', 'c', 'd'])
+      expect(await long.run(id, () => 1)).toEqual({ status: 'duplicate', inFlight: false });
     expect(await long.run('a', () => 1)).toEqual({ status: 'processed', value: 1 });
   });
 
@@ -138,8 +152,8 @@ describe('idempotency guard with the memory store', () => {
       if (i % 100 === 0) c.advance(1_000); // some ids expire along the way
     }
     // The last 1,000 are remembered, the first long gone.
-    expect(await guard.run('evt_19999', () => 0)).toEqual({ status: 'duplicate' });
-    expect(await guard.run('evt_19000', () => 0)).toEqual({ status: 'duplicate' });
+    expect(await guard.run('evt_19999', () => 0)).toEqual({ status: 'duplicate', inFlight: false });
+    expect(await guard.run('evt_19000', () => 0)).toEqual({ status: 'duplicate', inFlight: false });
     expect(await guard.run('evt_0', () => 0)).toEqual({ status: 'processed', value: 0 });
   });
 

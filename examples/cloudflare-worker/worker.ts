@@ -20,6 +20,14 @@ export default {
       // Workers have no process.env: the secret comes from the binding.
       const event = await unwrapRequest(request, { secret: env.ANTHROPIC_WEBHOOK_SIGNING_KEY });
       const result = await guard.run(event.id, () => handle(event));
+      // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail),
+      // so the sender retries; by then it is done, or its claim lapsed and this delivery runs it.
+      if (result.status === 'duplicate' && result.inFlight) {
+        return Response.json(
+          { error: 'in_flight', message: 'Another delivery of this event is still being handled; retry later.' },
+          { status: 409 },
+        );
+      }
       return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {

@@ -26,6 +26,14 @@ export function createWebhookRouter(options: WebhookAppOptions = {}): Router {
     // Express 5 passes a rejected promise to answerError below.
     const event = await unwrapNodeRequest(req, { secret: options.secret, maxBodyBytes: MAX_BODY_BYTES });
     const result = await guard.run(event.id, () => handle(event, log));
+    // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail),
+    // so the sender retries; by then it is done, or its claim lapsed and this delivery runs it.
+    if (result.status === 'duplicate' && result.inFlight) {
+      res
+        .status(409)
+        .json({ error: 'in_flight', message: 'Another delivery of this event is still being handled; retry later.' });
+      return;
+    }
     res.json({ ok: true, duplicate: result.status === 'duplicate' });
   };
 

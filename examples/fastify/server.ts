@@ -44,9 +44,16 @@ export function webhookRoutes(options: WebhookAppOptions = {}): FastifyPluginAsy
         .send({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
     });
 
-    scope.post('/webhooks', async (request) => {
+    scope.post('/webhooks', async (request, reply) => {
       const event = await unwrapNodeRequest(request, { secret: options.secret });
       const result = await guard.run(event.id, () => handle(event, log));
+      // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail),
+      // so the sender retries; by then it is done, or its claim lapsed and this delivery runs it.
+      if (result.status === 'duplicate' && result.inFlight) {
+        return reply
+          .code(409)
+          .send({ error: 'in_flight', message: 'Another delivery of this event is still being handled; retry later.' });
+      }
       return { ok: true, duplicate: result.status === 'duplicate' };
     });
   };

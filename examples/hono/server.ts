@@ -25,6 +25,14 @@ export function createApp(options: WebhookAppOptions = {}): Hono {
     // c.req.raw, not c.req.json(): the adapter needs the body's exact bytes, unread.
     const event = await unwrapRequest(c.req.raw, { secret: options.secret });
     const result = await guard.run(event.id, () => handle(event, log));
+    // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail),
+    // so the sender retries; by then it is done, or its claim lapsed and this delivery runs it.
+    if (result.status === 'duplicate' && result.inFlight) {
+      return c.json(
+        { error: 'in_flight', message: 'Another delivery of this event is still being handled; retry later.' },
+        409,
+      );
+    }
     return c.json({ ok: true, duplicate: result.status === 'duplicate' });
   });
 

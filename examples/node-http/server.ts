@@ -27,6 +27,14 @@ export function createWebhookServer(options: WebhookServerOptions = {}): Server 
     try {
       const event = await unwrapNodeRequest(req, { secret: options.secret });
       const result = await guard.run(event.id, () => handle(event, log));
+      // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail),
+      // so the sender retries; by then it is done, or its claim lapsed and this delivery runs it.
+      if (result.status === 'duplicate' && result.inFlight) {
+        return reply(res, 409, {
+          error: 'in_flight',
+          message: 'Another delivery of this event is still being handled; retry later.',
+        });
+      }
       reply(res, 200, { ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {

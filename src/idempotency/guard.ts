@@ -12,8 +12,13 @@ export interface IdempotencyGuardOptions {
   lockSeconds?: number;
 }
 
-/** What `run` did: called `fn` (with its value), or skipped a duplicate. */
-export type RunResult<T> = { status: 'processed'; value: T } | { status: 'duplicate' };
+/**
+ * What `run` did: called `fn` (with its value), or skipped a duplicate. `inFlight` is true when
+ * another run still holds the id: it has not finished, and may yet fail or crash, so answer the
+ * sender with a retryable status (e.g. 409) rather than 2xx — a 2xx would acknowledge an event
+ * that might never be processed.
+ */
+export type RunResult<T> = { status: 'processed'; value: T } | { status: 'duplicate'; inFlight: boolean };
 
 /** Runs a handler at most once per event id. */
 export interface IdempotencyGuard {
@@ -23,7 +28,7 @@ export interface IdempotencyGuard {
    * @example
    * ```ts
    * const result = await guard.run(event.id, () => dispatch(event, handlers));
-   * if (result.status === 'duplicate') console.log('already handled', event.id);
+   * if (result.status === 'duplicate') console.log(result.inFlight ? 'being handled' : 'already handled', event.id);
    * ```
    */
   run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>>;
@@ -47,6 +52,7 @@ export interface IdempotencyGuard {
  * const guard = createIdempotencyGuard();
  * const event = await unwrapRequest(request);
  * const result = await guard.run(event.id, () => dispatch(event, handlers));
+ * if (result.status === 'duplicate' && result.inFlight) return new Response('in flight', { status: 409 });
  * return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
  * ```
  */
@@ -69,7 +75,8 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
         fail('invalid_options', 'guard.run needs the handler to run as its second argument.');
       }
       const token = claimToken();
-      if (!(await store.claim(eventId, token, lockMs))) return { status: 'duplicate' };
+      const outcome = await store.claim(eventId, token, lockMs);
+      if (outcome !== 'claimed') return { status: 'duplicate', inFlight: outcome !== 'done' };
       let value: T;
       try {
         value = await fn();

@@ -4,4 +4,4 @@ export { memoryStore } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { redisStore } from './redis-store.js';
 export type { IORedisLike, NodeRedisLike, RedisStoreOptions } from './redis-store.js';
-export type { IdempotencyStore } from './store.js';
+export type { ClaimOutcome, IdempotencyStore } from './store.js';

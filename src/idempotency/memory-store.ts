@@ -76,9 +76,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
   return {
     // Each method reads and writes without an await in between, which makes it atomic in JS.
     async claim(key, token, ttlMs) {
-      if (live(key) !== undefined) return false;
+      const held = live(key);
+      if (held !== undefined) return held.value === DONE ? 'done' : 'in_flight';
       put(key, token, ttlMs);
-      return true;
+      return 'claimed';
     },
     async complete(key, ttlMs) {
       put(key, DONE, ttlMs);

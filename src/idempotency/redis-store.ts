@@ -1,5 +1,5 @@
 import { fail } from '../core/errors.js';
-import { DONE, type IdempotencyStore } from './store.js';
+import { DONE, type ClaimOutcome, type IdempotencyStore } from './store.js';
 
 /**
  * The official `redis` package (5.x, 6.x): what `createClient`, `createCluster`,
@@ -9,7 +9,7 @@ export interface NodeRedisLike {
   set(
     key: string,
     value: string,
-    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
+    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX'; GET?: true },
   ): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
@@ -17,7 +17,7 @@ export interface NodeRedisLike {
 /** `ioredis` (5.x, 6.x): a `Redis` or a `Cluster`. `call` is how it is told apart from `redis`. */
 export interface IORedisLike {
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX', get: 'GET'): Promise<unknown>;
   set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
   eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
@@ -33,7 +33,7 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 /** The three commands the store sends, whichever client carries them. */
 interface Commands {
-  /** `SET key value NX PX ms`: the reply, `null` when the key already existed. */
+  /** `SET key value NX PX ms GET`: `null` when it wrote, else the value the key already held. */
   setIfAbsent(key: string, value: string, ms: number): Promise<unknown>;
   /** `SET key value PX ms`. */
   set(key: string, value: string, ms: number): Promise<unknown>;
@@ -46,7 +46,8 @@ interface Commands {
  * instances. Takes a connected client from the official `redis` package or from `ioredis`
  * (neither is a dependency of this package); a `keyPrefix` set on the client applies as well.
  *
- * A claim is `SET key token NX PX lock` (one caller wins), done is `SET key done PX ttl`, and a
+ * A claim is `SET key token NX PX lock GET` (one caller wins, and the others learn whether the
+ * event is done or still in flight; Redis 7.0 or later), done is `SET key done PX ttl`, and a
  * release runs a Lua script that deletes the key only while it still holds the caller's token,
  * so a worker that outlived its lock never frees the claim another worker took over.
  *
@@ -65,7 +66,7 @@ export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisSt
   const commands = isIORedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
   return {
     async claim(key, token, ttlMs) {
-      return claimed(await commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs)));
+      return claimOutcome(await commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs)));
     },
     async complete(key, ttlMs) {
       await commands.set(prefix + key, DONE, wholeMs(ttlMs));
@@ -84,7 +85,7 @@ function isIORedis(client: NodeRedisLike | IORedisLike): client is IORedisLike {
 function ioredisCommands(client: IORedisLike): Commands {
   if (typeof client.set !== 'function' || typeof client.eval !== 'function') notAClient();
   return {
-    setIfAbsent: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
+    setIfAbsent: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX', 'GET'),
     set: (key, value, ms) => client.set(key, value, 'PX', ms),
     release: (key, token) => client.eval(RELEASE, 1, key, token),
   };
@@ -94,7 +95,8 @@ function nodeRedisCommands(client: NodeRedisLike): Commands {
   if (typeof client?.set !== 'function' || typeof client.eval !== 'function') notAClient();
   return {
     // `expiration` and `condition` are the forms of redis 5 and later; `NX: true, PX` are deprecated.
-    setIfAbsent: (key, value, ms) => client.set(key, value, { expiration: { type: 'PX', value: ms }, condition: 'NX' }),
+    setIfAbsent: (key, value, ms) =>
+      client.set(key, value, { expiration: { type: 'PX', value: ms }, condition: 'NX', GET: true }),
     set: (key, value, ms) => client.set(key, value, { expiration: { type: 'PX', value: ms } }),
     release: (key, token) => client.eval(RELEASE, { keys: [key], arguments: [token] }),
   };
@@ -108,16 +110,17 @@ function notAClient(): never {
 }
 
 /**
- * `SET … NX` answers OK when it wrote and nil when the key existed. OK may come as bytes (a
- * client's type mapping); anything else is refused rather than read as a claim or a duplicate.
+ * `SET … NX GET` answers nil when it wrote (the claim is ours) and the key's value when it did not:
+ * `done`, or another run's token. Values may come as bytes (a client's type mapping); any other
+ * reply is refused rather than read as a claim or a duplicate.
  */
-function claimed(reply: unknown): boolean {
-  if (reply === null || reply === undefined) return false;
-  if (reply === 'OK') return true;
-  if (reply instanceof Uint8Array && reply.length === 2 && reply[0] === 0x4f && reply[1] === 0x4b) return true;
+function claimOutcome(reply: unknown): ClaimOutcome {
+  if (reply === null || reply === undefined) return 'claimed';
+  const value = reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
+  if (typeof value === 'string') return value === DONE ? 'done' : 'in_flight';
   return fail(
     'invalid_options',
-    `redisStore: SET NX answered ${typeof reply}, expected OK or nil; is the client a redis or ioredis client?`,
+    `redisStore: SET NX GET answered ${typeof reply}, expected a string or nil; is the client a redis or ioredis client?`,
   );
 }
 
