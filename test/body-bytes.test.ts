@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { sign, unwrap, verify } from '../src/index.js';
 import { makeDelivery } from './support/delivery.js';
@@ -17,6 +18,15 @@ describe('the body is verified over the exact bytes received', () => {
     ['a DataView', new DataView(bytes.slice().buffer)],
   ] as const)('as %s', (_name, body) => {
     expect(unwrap(body as never, d.headers, options).data.type).toBe('session.status_idled');
+  });
+
+  it('accepts bytes made in another realm (a VM context, an iframe)', () => {
+    const foreign = runInNewContext('new Uint8Array(n).buffer', { n: bytes.length }) as ArrayBuffer;
+    expect(foreign instanceof ArrayBuffer).toBe(false);
+    new Uint8Array(foreign).set(bytes);
+    expect(unwrap(foreign, d.headers, options).data.type).toBe('session.status_idled');
+    const view = runInNewContext('new Uint8Array(b)', { b: foreign }) as Uint8Array;
+    expect(unwrap(view, d.headers, options).data.type).toBe('session.status_idled');
   });
 
   it('returns the signed bytes unchanged', () => {

@@ -12,7 +12,10 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 export function bodyBytes(body: BodyInput): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
   if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // The tag, not instanceof, so an ArrayBuffer from another realm (a VM, an iframe) is accepted.
+  if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
+    return new Uint8Array(body as ArrayBuffer);
+  }
   if (ArrayBuffer.isView(body)) {
     const view = body as ArrayBufferView;
     return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);

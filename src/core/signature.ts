@@ -3,6 +3,7 @@ import type { KeyState } from './secret.js';
 
 const MAC_BYTES = 32;
 const SPACE = 0x20;
+const DOT = 0x2e;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
@@ -36,8 +37,6 @@ export function signedContent(id: string, timestamp: string, body: string | Uint
   }
   return [scratch.subarray(0, n)];
 }
-
-const DOT = 0x2e;
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
