@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseTimestamp } from '../core/timestamp.js';
 
 /** A mistake in how the command was called: exit code 2, with the command's usage. */
 export class UsageError extends Error {
@@ -46,7 +47,18 @@ export function required(parsed: Parsed, name: string): string {
 export function seconds(parsed: Parsed, name: string): number | undefined {
   const value = str(parsed, name);
   if (value === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(value))
+  const parsedSeconds = unixSeconds(value);
+  if (parsedSeconds === undefined) {
     throw new UsageError(`--${name} takes Unix seconds, e.g. ${Math.floor(Date.now() / 1000)}`);
-  return Number(value);
+  }
+  return parsedSeconds;
+}
+
+/** Unix seconds under the same rule as the webhook-timestamp header, or undefined. */
+export function unixSeconds(text: string): number | undefined {
+  try {
+    return parseTimestamp(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,9 @@
+import { bodyText } from '../core/body.js';
 import { decodeSecret } from '../core/secret.js';
 import { parseSignatures } from '../core/signature.js';
+import { DEFAULT_TOLERANCE_SECONDS } from '../core/timestamp.js';
 import { verify, WebhookVerificationError, type VerifyOptions } from '../index.js';
-import { parse, seconds, str, UsageError } from './args.js';
+import { parse, seconds, str, unixSeconds, UsageError } from './args.js';
 import { readInput, type Output } from './io.js';
 import { resolveSecret, SECRET_HELP } from './secret-flag.js';
 
@@ -112,12 +114,12 @@ function diagnose(
   if (others.length > 0) lines.push(`  other headers: ${[...new Set(others)].join(', ')}`);
 
   const ts = stamp[0];
-  if (ts !== undefined && /^\d{1,15}$/.test(ts)) {
-    const skew = Math.floor(Number(options.now) / 1000) - Number(ts);
+  const signedAt = ts === undefined ? undefined : unixSeconds(ts);
+  if (signedAt !== undefined) {
+    const skew = Math.floor(Number(options.now) / 1000) - signedAt;
     const when = skew >= 0 ? `${skew} s ago` : `${-skew} s in the future`;
-    lines.push(
-      `  timestamp: ${new Date(Number(ts) * 1000).toISOString()} — signed ${when} (tolerance ${options.toleranceSeconds ?? 300} s)`,
-    );
+    const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    lines.push(`  timestamp: ${new Date(signedAt * 1000).toISOString()} — signed ${when} (tolerance ${tolerance} s)`);
   } else if (ts !== undefined) {
     lines.push(`  timestamp: "${ts}" is not Unix seconds`);
   }
@@ -132,7 +134,7 @@ function diagnose(
   const entries = signature ? signature.split(' ').filter(Boolean) : [];
   const v1 = signature ? parseSignatures(signature).length : 0;
   lines.push(`  signatures: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${v1} well-formed v1 tried`);
-  lines.push(`  body: ${body.length} bytes${isUtf8(body) ? '' : ', not valid UTF-8'}`);
+  lines.push(`  body: ${body.length} bytes${bodyText(body) === undefined ? ', not valid UTF-8' : ''}`);
 
   lines.push('likely causes:');
   for (const cause of causes(code, body, headers, options)) lines.push(`  - ${cause}`);
@@ -202,13 +204,4 @@ function matchingVariant(
 function describe(values: string[]): string {
   if (values.length === 0) return 'absent';
   return values.length === 1 ? `"${values[0]}"` : `sent ${values.length} times`;
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
