@@ -6,10 +6,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import events from '../../vectors/events.json' with { type: 'json' };
+import signatures from '../../vectors/signatures.json' with { type: 'json' };
 import type { SmokeResult } from './smoke.js';
 
 const root = process.cwd();
@@ -19,6 +22,8 @@ const consumer = join(cache, 'consumer');
 const smokeSource = join(root, 'test/runtimes/smoke.ts');
 const CHROMIUM = '/usr/bin/chromium';
 const TIMEOUT_MS = 120_000;
+/** Every vector, the round trip, the tampered delivery, and the two web-adapter checks. */
+const EXPECTED_CHECKS = signatures.cases.length + events.events.length + events.envelopes.length + 2 + 2;
 
 interface Outcome {
   runtime: string;
@@ -27,6 +32,23 @@ interface Outcome {
 }
 const outcomes: Outcome[] = [];
 
+function report(outcome: Outcome): void {
+  outcomes.push(outcome);
+  console.log(`${outcome.ok ? 'ok  ' : 'FAIL'}  ${outcome.runtime.padEnd(32)} ${outcome.detail}`);
+}
+
+/**
+ * Runs one runtime's steps: a throw outside the smoke run itself (bundling, a missing binary)
+ * fails that runtime, not the whole run.
+ */
+async function guarded(runtime: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    report({ runtime, ok: false, detail: (error as Error).message.split('\n')[0] ?? '' });
+  }
+}
+
 function npm(args: string[], cwd: string): void {
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd,
@@ -34,12 +56,22 @@ function npm(args: string[], cwd: string): void {
   });
 }
 
-/** Installs the runtimes once; reinstalls only when their pinned list changes. */
+const tool = (path: string): string => join(tools, 'node_modules', path);
+const BINARIES = {
+  node22: tool('node22/bin/node'),
+  node24: tool('node24/bin/node'),
+  deno: tool('@deno/linux-x64-glibc/deno'),
+  bun: tool('@oven/bun-linux-x64/bin/bun'),
+  workerd: tool('@cloudflare/workerd-linux-64/bin/workerd'),
+};
+
+/** Installs the runtimes once; reinstalls when their pinned list changes or a binary is gone. */
 function installTools(): void {
   const manifest = readFileSync(join(root, 'test/runtimes/runtimes.package.json'), 'utf8');
   const stamp = join(tools, '.installed');
   const hash = createHash('sha256').update(manifest).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  const complete = Object.values(BINARIES).every((binary) => existsSync(binary));
+  if (complete && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
   console.log('installing runtimes into .cache/runtimes/tools (once)…');
   rmSync(tools, { recursive: true, force: true });
   mkdirSync(tools, { recursive: true });
@@ -132,11 +164,20 @@ async function record(
   let outcome: Outcome;
   try {
     const result = await produce();
-    const problem = result.failed.length > 0 ? result.failed.slice(0, 3).join('; ') : extra?.(result);
-    const adapter = result.globals.Request ? ', web adapter on a real Request' : '';
+    const ran = result.passed + result.failed.length;
+    // Every runtime here has a fetch Request; one without it would skip the web adapter silently.
+    const problem =
+      result.failed.length > 0
+        ? result.failed.slice(0, 3).join('; ')
+        : !result.globals.Request
+          ? 'no global Request, so the web adapter was not run'
+          : ran !== EXPECTED_CHECKS
+            ? `ran ${ran} checks, expected ${EXPECTED_CHECKS}`
+            : extra?.(result);
+    const nodeFree = extra === undefined ? '' : ', no process or Buffer';
     outcome =
       problem === undefined
-        ? { runtime, ok: true, detail: `${result.passed} checks${adapter}` }
+        ? { runtime, ok: true, detail: `${result.passed} checks, web adapter on a real Request${nodeFree}` }
         : {
             runtime,
             ok: false,
@@ -145,11 +186,8 @@ async function record(
   } catch (error) {
     outcome = { runtime, ok: false, detail: (error as Error).message };
   }
-  outcomes.push(outcome);
-  console.log(`${outcome.ok ? 'ok  ' : 'FAIL'}  ${runtime.padEnd(32)} ${outcome.detail}`);
+  report(outcome);
 }
-
-const tool = (path: string): string => join(tools, 'node_modules', path);
 
 async function version(command: string, args: string[]): Promise<string> {
   // Debian's chromium wrapper may print a shell warning before the version line.
@@ -177,7 +215,7 @@ async function workerd(): Promise<void> {
     join(consumer, 'workerd.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";\nconst config :Workerd.Config = (services = [(name = "smoke", worker = .smoke)]);\nconst smoke :Workerd.Worker = (modules = [(name = "worker", esModule = embed "${basename(worker)}")], compatibilityDate = "2025-01-01");\n`,
   );
-  const binary = tool('@cloudflare/workerd-linux-64/bin/workerd');
+  const binary = BINARIES.workerd;
   const v = await version(binary, ['--version']);
   await record(
     `workerd ${v}`,
@@ -203,6 +241,10 @@ async function edgeRuntime(): Promise<void> {
     `@edge-runtime/vm ${version}`,
     async () => {
       const vm = new EdgeVM();
+      // The edge VM's own globals, before the package is loaded; the smoke suite checks again inside.
+      const nodeGlobals = vm.evaluate('[typeof process, typeof Buffer, typeof require].join()');
+      if (nodeGlobals !== 'undefined,undefined,undefined')
+        throw new Error(`Node globals in the VM: ${String(nodeGlobals)}`);
       vm.evaluate(readFileSync(script, 'utf8'));
       return (await vm.evaluate('__smoke.run()')) as SmokeResult;
     },
@@ -212,8 +254,7 @@ async function edgeRuntime(): Promise<void> {
 
 async function chromium(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
-    outcomes.push({ runtime: 'chromium', ok: false, detail: `${CHROMIUM} missing: apt-get install chromium` });
-    console.log(`FAIL  ${'chromium'.padEnd(32)} ${CHROMIUM} missing: apt-get install chromium`);
+    report({ runtime: 'chromium', ok: false, detail: `${CHROMIUM} missing: apt-get install chromium` });
     return;
   }
   await bundle('browser.mjs', {
@@ -284,6 +325,13 @@ async function neutralBundle(): Promise<void> {
     const imports = Object.values(result.metafile.inputs).flatMap((input) =>
       input.imports.filter((i) => i.external).map((i) => i.path),
     );
+    // Belt and braces: a built-in reached some way esbuild did not resolve (e.g. a require() it kept).
+    const code = result.outputFiles[0]?.text ?? '';
+    const builtins = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
+    for (const match of code.matchAll(/\b(?:require\s*\(|import\s*\(|from\s*)\s*["'`]([^"'`]+)["'`]/g)) {
+      const specifier = match[1] ?? '';
+      if (specifier.startsWith('node:') || builtins.has(specifier.split('/')[0] ?? '')) imports.push(specifier);
+    }
     outcome =
       imports.length === 0
         ? {
@@ -293,32 +341,47 @@ async function neutralBundle(): Promise<void> {
           }
         : { runtime: 'esbuild platform=neutral', ok: false, detail: `external imports: ${imports.join(', ')}` };
   } catch (error) {
-    outcome = { runtime: 'esbuild platform=neutral', ok: false, detail: (error as Error).message.split('\n')[0] ?? '' };
+    // An esbuild failure lists its errors, e.g. `Could not resolve "node:crypto"`.
+    const first = (error as { errors?: Array<{ text: string }> }).errors?.[0]?.text;
+    outcome = { runtime: 'esbuild platform=neutral', ok: false, detail: first ?? (error as Error).message };
   }
-  outcomes.push(outcome);
-  console.log(`${outcome.ok ? 'ok  ' : 'FAIL'}  ${outcome.runtime.padEnd(32)} ${outcome.detail}`);
+  report(outcome);
 }
 
 const started = performance.now();
-installTools();
-installPackage();
-await writeEntries();
-await neutralBundle();
-await nodeLike('node', process.execPath);
-await nodeLike('node', tool('node22/bin/node'));
-await nodeLike('node', tool('node24/bin/node'));
-const deno = tool('@deno/linux-x64-glibc/deno');
-const denoVersion = await version(deno, ['--version']).catch(() => '?');
-await record(`deno ${denoVersion.split(' ')[0]}`, async () =>
-  parse(await run(deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])),
-);
-const bun = tool('@oven/bun-linux-x64/bin/bun');
-const bunVersion = await version(bun, ['--version']).catch(() => '?');
-await record(`bun ${bunVersion} (import)`, async () => parse(await run(bun, ['esm.mjs'])));
-await record(`bun ${bunVersion} (require)`, async () => parse(await run(bun, ['cjs.cjs'])));
-await workerd();
-await edgeRuntime();
-await chromium();
+let ready = false;
+try {
+  installTools();
+  installPackage();
+  await writeEntries();
+  ready = true;
+} catch (error) {
+  report({
+    runtime: 'setup (runtimes, npm pack, consumer)',
+    ok: false,
+    detail: (error as Error).message.split('\n')[0] ?? '',
+  });
+}
+if (ready) {
+  await neutralBundle();
+  await nodeLike('node', process.execPath);
+  await nodeLike('node', BINARIES.node22);
+  await nodeLike('node', BINARIES.node24);
+  await guarded('deno', async () => {
+    const v = (await version(BINARIES.deno, ['--version'])).split(' ')[0] ?? '?';
+    await record(`deno ${v}`, async () =>
+      parse(await run(BINARIES.deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])),
+    );
+  });
+  await guarded('bun', async () => {
+    const v = await version(BINARIES.bun, ['--version']);
+    await record(`bun ${v} (import)`, async () => parse(await run(BINARIES.bun, ['esm.mjs'])));
+    await record(`bun ${v} (require)`, async () => parse(await run(BINARIES.bun, ['cjs.cjs'])));
+  });
+  await guarded('workerd', workerd);
+  await guarded('@edge-runtime/vm', edgeRuntime);
+  await guarded('headless chromium', chromium);
+}
 
 const failed = outcomes.filter((o) => !o.ok).length;
 console.log(`\n${outcomes.length} runtimes and targets in ${((performance.now() - started) / 1000).toFixed(0)} s`);
