@@ -8,6 +8,9 @@ export default defineConfig([
       web: 'src/adapters/web.ts',
       node: 'src/adapters/node.ts',
       idempotency: 'src/idempotency/index.ts',
+      lambda: 'src/lambda/index.ts',
+      resources: 'src/resources/index.ts',
+      queue: 'src/queue/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -31,6 +34,9 @@ export default defineConfig([
     esbuildOptions(options) {
       options.alias = {
         'managed-agents-webhooks/idempotency': './src/idempotency/index.ts',
+        'managed-agents-webhooks/lambda': './src/lambda/index.ts',
+        'managed-agents-webhooks/resources': './src/resources/index.ts',
+        'managed-agents-webhooks/queue': './src/queue/index.ts',
         'managed-agents-webhooks/node': './src/adapters/node.ts',
         'managed-agents-webhooks/web': './src/adapters/web.ts',
         'managed-agents-webhooks': './src/index.ts',

@@ -11,6 +11,9 @@ export default defineConfig({
       { find: /^managed-agents-webhooks\/web$/, replacement: source('./src/adapters/web.ts') },
       { find: /^managed-agents-webhooks\/node$/, replacement: source('./src/adapters/node.ts') },
       { find: /^managed-agents-webhooks\/idempotency$/, replacement: source('./src/idempotency/index.ts') },
+      { find: /^managed-agents-webhooks\/lambda$/, replacement: source('./src/lambda/index.ts') },
+      { find: /^managed-agents-webhooks\/resources$/, replacement: source('./src/resources/index.ts') },
+      { find: /^managed-agents-webhooks\/queue$/, replacement: source('./src/queue/index.ts') },
     ],
   },
   test: {
