@@ -1,4 +1,4 @@
-export { WebhookVerificationError } from './core/errors.js';
+export { WebhookVerificationError, isWebhookVerificationError } from './core/errors.js';
 export type { WebhookErrorCode, WebhookErrorStatus } from './core/errors.js';
 export { verify, unwrap, sign } from './core/verify.js';
 export type { VerifyOptions, VerifiedDelivery, SignInput } from './core/verify.js';

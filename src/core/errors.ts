@@ -16,6 +16,7 @@ const STATUS = {
   invalid_signature: 400,
   invalid_body: 400,
   body_too_large: 413,
+  body_timeout: 408,
   invalid_json: 400,
   invalid_event: 400,
 } as const;
@@ -23,7 +24,10 @@ const STATUS = {
 /** The stable, machine-readable reason a delivery was refused. */
 export type WebhookErrorCode = keyof typeof STATUS;
 
-/** The HTTP status to answer with: 400 bad delivery, 413 too large, 500 our own misconfiguration. */
+/**
+ * The HTTP status to answer with: 400 bad delivery, 408 body too slow, 413 too large, 500 our own
+ * misconfiguration.
+ */
 export type WebhookErrorStatus = (typeof STATUS)[WebhookErrorCode];
 
 /**
@@ -44,6 +48,11 @@ export type WebhookErrorStatus = (typeof STATUS)[WebhookErrorCode];
  * }
  * ```
  */
+// A registry symbol, not a module-local one: two copies of this package in one app (its ESM and
+// CJS builds, or two versions) each define their own class, so `instanceof` fails across them,
+// but both brand their errors with the same `Symbol.for` key.
+const BRAND = Symbol.for('managed-agents-webhooks.WebhookVerificationError');
+
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
   readonly code: WebhookErrorCode;
@@ -53,7 +62,28 @@ export class WebhookVerificationError extends Error {
     super(message, options);
     this.code = code;
     this.status = STATUS[code];
+    // Non-enumerable, so it stays out of logs and JSON.
+    Object.defineProperty(this, BRAND, { value: true });
   }
+}
+
+/**
+ * Whether `err` is a `WebhookVerificationError` from any copy of this package. Prefer it to
+ * `instanceof`, which is false when the error comes from the CommonJS build and the class from the
+ * ESM build (or another installed version) — a split that bundlers and test runners produce.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const event = unwrap(body, headers);
+ * } catch (err) {
+ *   if (isWebhookVerificationError(err)) return new Response(err.message, { status: err.status });
+ *   throw err;
+ * }
+ * ```
+ */
+export function isWebhookVerificationError(err: unknown): err is WebhookVerificationError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /** Throws; typed `never` so callers narrow after it. `cause` keeps the underlying error, if any. */
