@@ -1,6 +1,13 @@
 // Type-level tests, checked by `tsc -p tsconfig.test.json` (npm run typecheck): an expected
 // error that does not occur fails the check.
-import { dispatch, unwrap, type WebhookEvent, type WebhookEventOf, type WebhookEventType } from '../src/index.js';
+import {
+  dispatch,
+  unwrap,
+  type EventHandlers,
+  type WebhookEvent,
+  type WebhookEventOf,
+  type WebhookEventType,
+} from '../src/index.js';
 
 declare const event: WebhookEvent;
 
@@ -60,6 +67,37 @@ export function dispatchNarrows(): Promise<void> | undefined {
 
 // @ts-expect-error handlers are keyed by known types only
 dispatch(event, { 'session.teleported': () => 1 });
+// @ts-expect-error a typo among valid keys is caught too
+dispatch(event, { 'session.status_idled': () => 1, 'session.status_idld': () => 2 });
+
+declare function notify(id: string): Promise<void>;
+
+// The README's Events example: an async handler beside a sync default (TS2322 before 0.2.0).
+export const mixed = dispatch(event, {
+  'session.status_idled': async (e) => notify(e.data.id),
+  'session.thread_created': (e) => e.data.session_thread_id,
+  default: (e) => console.log('unhandled', e.data.type),
+});
+// With a default some handler always runs, so no `undefined`.
+export type MixedIsTheUnion = Check<Equal<typeof mixed, Promise<void> | string | void>>;
+
+export const partial = dispatch(event, { 'vault.created': (e) => e.data.workspace_id.length });
+export type PartialMayBeUndefined = Check<Equal<typeof partial, number | undefined>>;
+
+export const narrowedInMixed = dispatch(event, {
+  'session.thread_created': (e) => e.data.session_thread_id,
+  // @ts-expect-error narrowed per key even when the handlers' return types differ
+  'session.status_idled': (e) => e.data.session_thread_id.length,
+});
+
+// The bare name still works: a handler map typed elsewhere (the queue worker takes one).
+declare const handlers: EventHandlers;
+export const fromBare = dispatch(event, handlers);
+export type BareIsUnknown = Check<Equal<typeof fromBare, unknown>>;
+export const bounded: EventHandlers<Promise<void> | void> = {
+  'session.created': async () => {},
+  default: () => {},
+};
 
 type Check<T extends true> = T;
 type Equal<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
