@@ -16,6 +16,6 @@ export type {
   WebhookEventType,
 } from './events/types.js';
 export { dispatch } from './events/dispatch.js';
-export type { EventHandlers, UnknownWebhookEvent } from './events/dispatch.js';
+export type { DispatchResult, EventHandlers, UnknownWebhookEvent } from './events/dispatch.js';
 export { createSampleEvent } from './events/samples.js';
 export type { SampleOptions } from './events/samples.js';
