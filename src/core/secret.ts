@@ -80,12 +80,15 @@ export function keyState(secret: Secret): KeyState {
   );
 }
 
-/** The key inside a `whsec_<base64>` secret; strict base64, at least 16 bytes. */
+/**
+ * The key inside a `whsec_<base64>` secret: canonical base64 (the `=` padding may be left off, as
+ * the reference library allows), at least 16 bytes.
+ */
 export function decodeSecret(secret: string): Uint8Array {
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   let key: Uint8Array;
   try {
-    key = base64.decode(encoded);
+    key = base64.decode(withPadding(encoded));
   } catch {
     const hint = /\s/.test(encoded)
       ? 'it contains whitespace or a line break — trim it'
@@ -94,6 +97,15 @@ export function decodeSecret(secret: string): Uint8Array {
   }
   checkKeyLength(key.length);
   return key;
+}
+
+// Padding lost in a copy and paste is restored, so the strict decoder still refuses everything
+// else: whitespace, other alphabets, non-zero trailing bits (two spellings of one key), a length
+// of 4n+1, and padding that is present but wrong.
+function withPadding(encoded: string): string {
+  const rest = encoded.length % 4;
+  if (rest < 2 || encoded.includes('=')) return encoded;
+  return rest === 2 ? `${encoded}==` : `${encoded}=`;
 }
 
 function checkKeyLength(length: number): void {
