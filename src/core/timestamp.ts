@@ -56,13 +56,36 @@ export function checkTolerance(timestamp: number, now: number, tolerance: number
   if (skew > tolerance) {
     fail(
       'timestamp_too_old',
-      `The delivery was signed ${skew} s ago, more than the ${tolerance} s tolerance. If this is a replay, refusing it is right; otherwise check this server's clock (NTP), or that the delivery was not queued before reaching this handler.`,
+      `The delivery was signed ${skew} s ago, more than the ${tolerance} s tolerance.${unitHint(timestamp, now)} If this is a replay, refusing it is right; otherwise check this server's clock (NTP), or that the delivery was not queued before reaching this handler.`,
     );
   }
   if (-skew > tolerance) {
     fail(
       'timestamp_too_new',
-      `The delivery is stamped ${-skew} s in the future, more than the ${tolerance} s tolerance. Check this server's clock (NTP), or pass now to verify against the right time.`,
+      `The delivery is stamped ${-skew} s in the future, more than the ${tolerance} s tolerance.${unitHint(timestamp, now)} Check this server's clock (NTP), or pass now to verify against the right time.`,
     );
   }
+}
+
+// Before 1973-03-03 in Unix seconds; no delivery or working clock is that old.
+const EARLY_SECONDS = 100_000_000;
+
+/**
+ * A skew of years is rarely a bad clock: usually a value in the wrong unit — `now` given in
+ * seconds where milliseconds are expected (a clock near 1970), or one side ~1000× the other.
+ */
+function unitHint(timestamp: number, now: number): string {
+  const date = new Date(now * 1000);
+  const at = Number.isNaN(date.getTime()) ? `${now} s` : date.toISOString();
+  if (now < EARLY_SECONDS && timestamp >= EARLY_SECONDS) {
+    return ` The clock reads ${at}: now looks like seconds rather than milliseconds — pass Date.now(), a Date, or seconds × 1000.`;
+  }
+  const ratio = now / timestamp;
+  if (ratio >= 500 && ratio <= 2000) {
+    return ` The clock reads ${at}, ~1000× the webhook-timestamp: now looks like microseconds, or the clock is off — pass Date.now() or a Date.`;
+  }
+  if (ratio >= 1 / 2000 && ratio <= 1 / 500) {
+    return ' The webhook-timestamp is ~1000× the clock: it looks like milliseconds, where Standard Webhooks stamps Unix seconds.';
+  }
+  return '';
 }
