@@ -11,19 +11,53 @@ const encoder = /* @__PURE__ */ new TextEncoder();
  */
 export function bodyBytes(body: BodyInput): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
+  // isView as well as instanceof: a Proxy around a Uint8Array passes instanceof but is no typed
+  // array, and hashing it would throw a TypeError.
+  if (body instanceof Uint8Array && ArrayBuffer.isView(body)) {
+    checkAttached(body.buffer);
+    return body;
+  }
   // The tag, not instanceof, so an ArrayBuffer from another realm (a VM, an iframe) is accepted.
   if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
+    checkAttached(body as ArrayBuffer);
     return new Uint8Array(body as ArrayBuffer);
   }
   if (ArrayBuffer.isView(body)) {
     const view = body as ArrayBufferView;
+    checkAttached(view.buffer);
     return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   }
   return fail('invalid_body', describeBadBody(body));
 }
 
+/**
+ * Refuses a detached buffer (transferred to a worker or by `structuredClone`): its bytes are gone,
+ * and reading it throws a TypeError. A detached buffer has length 0, so only empty ones are probed.
+ */
+function checkAttached(buffer: ArrayBufferLike): void {
+  if (buffer.byteLength === 0 && isDetached(buffer)) {
+    fail(
+      'invalid_body',
+      'The body is over a detached ArrayBuffer (transferred to a worker or by structuredClone), so its bytes are gone. Pass the body before transferring it, or a copy of it.',
+    );
+  }
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  const flag = (buffer as { detached?: unknown }).detached;
+  if (typeof flag === 'boolean') return flag;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function describeBadBody(body: unknown): string {
+  if (body instanceof Uint8Array) {
+    return 'The body passes instanceof Uint8Array but is not one (a Proxy or a look-alike object); pass the Uint8Array or Buffer itself.';
+  }
   const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
   if (got === 'object') {
     return (

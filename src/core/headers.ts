@@ -22,10 +22,18 @@ export type WebhookHeaders = {
 };
 
 type HeaderName = keyof WebhookHeaders;
-type HeaderValue = string | readonly string[] | null | undefined;
 
 const MAX_ID_LENGTH = 256;
-const MAX_SIGNATURE_HEADER_LENGTH = 16 * 1024;
+
+/**
+ * The most values taken for the three webhook-* names together (repeats and array elements
+ * count one each). A delivery sends each name once; the cap stops a request with thousands of
+ * repeats before any more of it is looked at.
+ */
+export const MAX_WEBHOOK_HEADER_VALUES = 64;
+
+/** The most characters taken for one webhook-* name, all of its values together. */
+export const MAX_WEBHOOK_HEADER_CHARS: number = 16 * 1024;
 
 /** Reads and checks the three headers; throws `missing_header` / `invalid_header`. */
 export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
@@ -35,18 +43,13 @@ export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
       `Headers must be a Headers object, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}. Pass the request's headers as they are (req.headers or request.headers).`,
     );
   }
-  const raw = readRaw(headers);
-  const id = single('webhook-id', raw['webhook-id']);
-  const timestamp = single('webhook-timestamp', raw['webhook-timestamp']);
-  const signature = joined(raw['webhook-signature']);
+  const found = readRaw(headers);
+  const id = single('webhook-id', found.id);
+  const timestamp = single('webhook-timestamp', found.timestamp);
+  // Several signature headers are as good as one with their entries space-separated.
+  const signature = found.signature.values.join(' ');
   if (!signature) missing('webhook-signature');
   checkId(id);
-  if (signature.length > MAX_SIGNATURE_HEADER_LENGTH) {
-    fail(
-      'invalid_header',
-      `The webhook-signature header is ${signature.length} characters, over the ${MAX_SIGNATURE_HEADER_LENGTH} allowed; it is not a delivery from Anthropic.`,
-    );
-  }
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
 }
 
@@ -63,81 +66,159 @@ export function checkId(id: string): void {
   }
 }
 
-type RawHeaders = Record<HeaderName, HeaderValue>;
-
-function readRaw(headers: HeadersInput): RawHeaders {
-  // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
-  if (typeof (headers as { get?: unknown }).get === 'function' && !(headers instanceof Map)) {
-    const h = headers as { get(name: string): string | null };
-    return {
-      'webhook-id': h.get('webhook-id'),
-      'webhook-timestamp': h.get('webhook-timestamp'),
-      'webhook-signature': h.get('webhook-signature'),
-    };
-  }
-  if (headers instanceof Map || Symbol.iterator in headers) {
-    return fromPairs(headers as Iterable<readonly [string, HeaderValue]>);
-  }
-  const record = headers as Readonly<Record<string, HeaderValue>>;
-  // Node lower-cases names, so direct hits are the common case; otherwise scan every name.
-  const direct: RawHeaders = {
-    'webhook-id': own(record, 'webhook-id'),
-    'webhook-timestamp': own(record, 'webhook-timestamp'),
-    'webhook-signature': own(record, 'webhook-signature'),
-  };
-  const complete =
-    direct['webhook-id'] !== undefined &&
-    direct['webhook-timestamp'] !== undefined &&
-    direct['webhook-signature'] !== undefined;
-  return complete ? direct : fromPairs(Object.entries(record));
+/** Every value seen for one name, and their total length, gathered in one pass. */
+interface Gathered {
+  readonly name: HeaderName;
+  readonly values: string[];
+  chars: number;
 }
 
-/** One pass over the pairs, so a one-shot iterable works; repeated names are all kept. */
-function fromPairs(pairs: Iterable<readonly [string, HeaderValue]>): RawHeaders {
-  const found: RawHeaders = {
-    'webhook-id': undefined,
-    'webhook-timestamp': undefined,
-    'webhook-signature': undefined,
-  };
-  for (const pair of pairs) {
-    // Index rather than destructure: a malformed entry is skipped, not a TypeError.
-    if (typeof pair !== 'object' || pair === null) continue;
-    const key = pair[0];
-    const value = pair[1];
-    if (typeof key !== 'string' || value == null) continue;
+/**
+ * The values of the three names. Appending to a list per name keeps merging linear in the number
+ * of entries; the caps are checked on every append, so an oversized input is refused as soon as
+ * it passes one, not after it has all been read.
+ */
+class Found {
+  readonly id: Gathered = { name: 'webhook-id', values: [], chars: 0 };
+  readonly timestamp: Gathered = { name: 'webhook-timestamp', values: [], chars: 0 };
+  readonly signature: Gathered = { name: 'webhook-signature', values: [], chars: 0 };
+  private count = 0;
+
+  /** Adds a value as it came: a string, a list of strings, or nothing (`null`/`undefined`). */
+  add(into: Gathered, value: unknown): void {
+    if (value === undefined || value === null) return;
+    if (typeof value === 'string') {
+      this.push(into, value);
+      return;
+    }
+    if (!Array.isArray(value)) notText(into.name, value);
+    // Read by index up to the cap, never iterated whole: an array's length is the sender's to choose.
+    const length = value.length;
+    if (length > MAX_WEBHOOK_HEADER_VALUES) tooMany(into.name, length);
+    for (let i = 0; i < length; i++) {
+      const item: unknown = value[i];
+      // One level only: an array inside an array is not a header value, and is not searched.
+      if (typeof item !== 'string') notText(into.name, item);
+      this.push(into, item);
+    }
+  }
+
+  private push(into: Gathered, value: string): void {
+    if (++this.count > MAX_WEBHOOK_HEADER_VALUES) tooMany(into.name, this.count);
+    into.chars += value.length + (into.values.length > 0 ? 1 : 0);
+    if (into.chars > MAX_WEBHOOK_HEADER_CHARS) {
+      fail(
+        'invalid_header',
+        `The ${into.name} header is over ${MAX_WEBHOOK_HEADER_CHARS} characters (all of its values together); it is not a delivery from Anthropic.`,
+      );
+    }
+    into.values.push(value);
+  }
+
+  /** The list for a header name in any case, or `undefined` for every other name. */
+  slot(key: unknown): Gathered | undefined {
+    // The length first: most names are not ours, and lower-casing a long one would cost its length.
+    if (typeof key !== 'string' || (key.length !== 10 && key.length !== 17)) return undefined;
     const name = key.toLowerCase();
-    if (name !== 'webhook-id' && name !== 'webhook-timestamp' && name !== 'webhook-signature') continue;
-    const seen = found[name];
-    found[name] = seen == null ? value : [...asList(seen), ...asList(value)];
+    if (name === 'webhook-id') return this.id;
+    if (name === 'webhook-timestamp') return this.timestamp;
+    if (name === 'webhook-signature') return this.signature;
+    return undefined;
+  }
+}
+
+function readRaw(headers: HeadersInput): Found {
+  const found = new Found();
+  const source = headers as Record<PropertyKey, unknown>;
+  // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
+  if (typeof source['get'] === 'function' && !(headers instanceof Map)) {
+    const h = headers as { get(name: string): unknown };
+    found.add(found.id, h.get('webhook-id'));
+    found.add(found.timestamp, h.get('webhook-timestamp'));
+    found.add(found.signature, h.get('webhook-signature'));
+    return found;
+  }
+  if (typeof source[Symbol.iterator] === 'function') {
+    fromPairs(found, headers as Iterable<unknown>);
+    return found;
+  }
+  const record = headers as Readonly<Record<string, unknown>>;
+  // Node lower-cases names, so direct hits are the common case; otherwise scan every name.
+  const id = own(record, 'webhook-id');
+  const timestamp = own(record, 'webhook-timestamp');
+  const signature = own(record, 'webhook-signature');
+  if (id !== undefined && timestamp !== undefined && signature !== undefined) {
+    found.add(found.id, id);
+    found.add(found.timestamp, timestamp);
+    found.add(found.signature, signature);
+    return found;
+  }
+  for (const key of Object.keys(record)) {
+    const slot = found.slot(key);
+    if (slot !== undefined) found.add(slot, record[key]);
   }
   return found;
 }
 
-function own(record: Readonly<Record<string, HeaderValue>>, name: HeaderName): HeaderValue {
+/**
+ * One pass over the pairs, so a one-shot iterable works; repeated names are all kept. Stepped by
+ * hand so a broken iterator result is refused as ours, and the iterator is closed when a cap stops
+ * the pass early.
+ */
+function fromPairs(found: Found, pairs: Iterable<unknown>): void {
+  const iterator = pairs[Symbol.iterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const step: unknown = iterator.next();
+      if (typeof step !== 'object' || step === null) {
+        fail(
+          'invalid_header',
+          'The headers iterator returned a result that is not an object; pass the headers as a Map, a record or an array of [name, value] pairs.',
+        );
+      }
+      if ((step as IteratorResult<unknown>).done) {
+        finished = true;
+        return;
+      }
+      const pair = (step as IteratorResult<unknown>).value;
+      // Index rather than destructure: a malformed entry is skipped, not a TypeError.
+      if (typeof pair !== 'object' || pair === null) continue;
+      const slot = found.slot((pair as Record<number, unknown>)[0]);
+      if (slot !== undefined) found.add(slot, (pair as Record<number, unknown>)[1]);
+    }
+  } finally {
+    if (!finished && typeof iterator.return === 'function') iterator.return();
+  }
+}
+
+function own(record: Readonly<Record<string, unknown>>, name: HeaderName): unknown {
   return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
 }
 
-function asList(value: string | readonly string[]): readonly string[] {
-  return typeof value === 'string' ? [value] : value;
+function single(name: HeaderName, gathered: Gathered): string {
+  const values = gathered.values;
+  if (values.length > 1) {
+    fail('invalid_header', `The ${name} header was sent ${values.length} times; a delivery carries exactly one.`);
+  }
+  const value = values[0];
+  if (value === undefined || value === '') missing(name);
+  return value;
 }
 
-function single(name: HeaderName, value: HeaderValue): string {
-  if (typeof value === 'string') {
-    if (value === '') missing(name);
-    return value;
-  }
-  if (!Array.isArray(value) || value.length === 0) missing(name);
-  if (value.length > 1) {
-    fail('invalid_header', `The ${name} header was sent ${value.length} times; a delivery carries exactly one.`);
-  }
-  return single(name, value[0]);
+function tooMany(name: HeaderName, count: number): never {
+  return fail(
+    'invalid_header',
+    `The webhook-* headers carry ${count} values or more (seen at ${name}), over the ${MAX_WEBHOOK_HEADER_VALUES} allowed; a delivery sends each once. It is not a delivery from Anthropic.`,
+  );
 }
 
-/** Several signature headers are as good as one with their entries space-separated. */
-function joined(value: HeaderValue): string {
-  if (value == null) return '';
-  if (typeof value === 'string') return value;
-  return Array.isArray(value) ? value.join(' ') : '';
+function notText(name: HeaderName, value: unknown): never {
+  const got = Array.isArray(value) ? 'an array' : typeof value;
+  return fail(
+    'invalid_header',
+    `The ${name} header is ${got}, not a string or a list of strings. Pass the request's headers as the framework gives them (req.headers or request.headers), not a transformed copy.`,
+  );
 }
 
 function missing(name: HeaderName): never {

@@ -30,6 +30,8 @@ const PREFIX = 'whsec_';
 const MIN_KEY_BYTES = 16;
 const ENV_NAME = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
 const MAX_CACHED = 64;
+// Rotation needs two; the bound keeps a sparse array's length from setting the work.
+const MAX_SECRETS = 16;
 
 // Verification is a hot path: decoding a secret and absorbing its key costs more than the
 // MAC of a small delivery, so each secret's key state is made once and kept.
@@ -45,11 +47,29 @@ export function resolveKeys(secret: SecretInput | undefined): KeyState[] {
       `No signing secret: pass { secret: 'whsec_…' } or set ${ENV_NAME}. Copy the secret from the webhook endpoint's page in the Claude Console.`,
     );
   }
-  if (typeof given === 'string' || given instanceof Uint8Array) return [keyState(given)];
+  if (typeof given === 'string' || given instanceof Uint8Array) return [keyState(realSecret(given))];
   if (!Array.isArray(given) || given.length === 0) {
     fail('missing_secret', 'The secret list is empty: pass at least one whsec_ secret.');
   }
-  return given.map(keyState);
+  if (given.length > MAX_SECRETS) {
+    fail('invalid_secret', `The secret list has ${given.length} entries; pass at most ${MAX_SECRETS}.`);
+  }
+  // By index, not map(): map skips a hole and leaves it in the result, where the MAC loop would
+  // then throw a TypeError on a forged delivery. A hole reaches keyState and is refused there.
+  const keys: KeyState[] = [];
+  for (let i = 0; i < given.length; i++) keys.push(keyState(realSecret(given[i])));
+  return keys;
+}
+
+/** A Proxy around a Uint8Array passes instanceof but is no typed array: hashing it would throw a TypeError. */
+function realSecret(secret: Secret | undefined): Secret {
+  if (secret instanceof Uint8Array && !ArrayBuffer.isView(secret)) {
+    fail(
+      'invalid_secret',
+      'A secret passes instanceof Uint8Array but is not one (a Proxy?); pass the Uint8Array itself.',
+    );
+  }
+  return secret as Secret;
 }
 
 /** The key state of one secret, made once per distinct secret. */

@@ -87,11 +87,25 @@ interface Checks {
 
 /** The options, checked before anything about the delivery. */
 function prepare(options: VerifyOptions): Checks {
+  checkOptions(options, 'The options');
   return {
     keys: resolveKeys(options.secret),
     tolerance: resolveTolerance(options.toleranceSeconds),
     now: resolveNow(options.now),
   };
+}
+
+/**
+ * `null` and non-objects slip past a default parameter, and reading a field of them would throw a
+ * TypeError; a secret string passed where the options go is the usual cause.
+ */
+export function checkOptions(options: unknown, what: string): void {
+  if (typeof options !== 'object' || options === null) {
+    fail(
+      'invalid_options',
+      `${what} must be an object such as { secret: 'whsec_…' }, or left out; got ${options === null ? 'null' : typeof options}.`,
+    );
+  }
 }
 
 /** Headers → timestamp format → tolerance → signature; returns the delivery's id and time. */
@@ -131,6 +145,7 @@ function authenticate(
  * ```
  */
 export function sign(input: SignInput): WebhookHeaders {
+  checkOptions(input, "sign()'s argument");
   const key = keyState(input.secret);
   const bytes = bodyBytes(input.body);
   if (typeof input.id !== 'string' || input.id === '') fail('invalid_header', 'sign() needs a non-empty string id.');
