@@ -3,25 +3,43 @@ import { DONE, type IdempotencyStore } from './store.js';
 
 /** Options of `memoryStore`. */
 export interface MemoryStoreOptions {
-  /** The most ids kept; default 100,000. When full, expired entries go first, then the oldest. */
+  /** The most ids kept; default 100,000. When full, an expired entry goes first, then the oldest. */
   maxEntries?: number;
   /** The clock in milliseconds since the epoch, for tests; default `Date.now`. */
   now?: () => number;
 }
 
 interface Entry {
-  value: string;
-  expiresAt: number;
+  readonly key: string;
+  readonly value: string;
+  readonly expiresAt: number;
+  /** Write order across the whole store: the smallest live one is the oldest write. */
+  readonly seq: number;
 }
+
+/**
+ * Entries written with one TTL, oldest first. With one TTL, write order is expiry order, so the
+ * head is both the oldest write and the first to expire. An entry rewritten or deleted since stays
+ * behind as a stale item, skipped when it reaches the head and dropped by compaction.
+ */
+interface Queue {
+  items: Entry[];
+  head: number;
+}
+
+// The guard writes with two TTLs (lockSeconds and ttlSeconds); a store used directly with many
+// different ones shares the last queue, where only the head is checked for expiry.
+const MAX_QUEUES = 8;
 
 /**
  * The default store for one process: a bounded `Map` whose entries expire by TTL. Expiry is
  * computed from the clock when an entry is read, so no timer keeps the process alive.
  *
- * When full, it first drops every expired entry, then the oldest ones — the least recently
- * written, normally events finished long ago. Evicting an id that is still within its TTL lets
- * a late re-delivery of it run again, so size `maxEntries` above the events you receive in
- * `ttlSeconds`. With several instances, use `redisStore` so they share one record.
+ * When full, a write first drops an expired entry, else the oldest one — the least recently
+ * written, normally an event finished long ago — in constant time (amortized), however full the
+ * store. Evicting an id that is still within its TTL lets a late re-delivery of it run again, so
+ * size `maxEntries` above the events you receive in `ttlSeconds`. With several instances, use
+ * `redisStore` so they share one record.
  *
  * @example
  * ```ts
@@ -29,17 +47,78 @@ interface Entry {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore {
+  if (typeof options !== 'object' || options === null) {
+    fail('invalid_options', 'memoryStore: options must be an object such as { maxEntries: 10_000 }, or left out.');
+  }
   const maxEntries = options.maxEntries ?? 100_000;
   if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) {
     fail('invalid_options', `memoryStore: maxEntries must be a whole number >= 1; got ${String(maxEntries)}.`);
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') fail('invalid_options', 'memoryStore: now must be a function returning milliseconds.');
-  // Map keeps insertion order, and every write re-inserts: the first key is the oldest write.
   const entries = new Map<string, Entry>();
-  // No entry expires before this, so a full store only sweeps when a sweep can free something;
-  // otherwise every write to a full store would scan all of it.
-  let nextExpiry = Infinity;
+  const queues = new Map<number, Queue>();
+  let queued = 0;
+  let seq = 0;
+
+  const isLive = (item: Entry): boolean => entries.get(item.key) === item;
+
+  /** The queue's oldest live entry, dropping stale items on the way; each item is passed once. */
+  const headOf = (queue: Queue): Entry | undefined => {
+    while (queue.head < queue.items.length) {
+      const item = queue.items[queue.head] as Entry;
+      if (isLive(item)) return item;
+      queue.head++;
+      queued--;
+      // Drop the passed prefix once it is most of the array, so the array does not grow forever.
+      if (queue.head > 1024 && queue.head * 2 > queue.items.length) {
+        queue.items = queue.items.slice(queue.head);
+        queue.head = 0;
+      }
+    }
+    return undefined;
+  };
+
+  const evictOne = (t: number): void => {
+    let oldest: Entry | undefined;
+    for (const [ttl, queue] of queues) {
+      const head = headOf(queue);
+      if (head === undefined) {
+        queues.delete(ttl);
+        continue;
+      }
+      if (head.expiresAt <= t) {
+        oldest = head;
+        break;
+      }
+      if (oldest === undefined || head.seq < oldest.seq) oldest = head;
+    }
+    if (oldest !== undefined) entries.delete(oldest.key);
+  };
+
+  /**
+   * Drops stale items once they outnumber live ones: each compaction costs the queue's length,
+   * after at least as many writes, so a write stays O(1) amortized and memory stays bounded.
+   */
+  const compact = (): void => {
+    queued = 0;
+    for (const [ttl, queue] of queues) {
+      queue.items = queue.items.slice(queue.head).filter(isLive);
+      queue.head = 0;
+      queued += queue.items.length;
+      if (queue.items.length === 0) queues.delete(ttl);
+    }
+  };
+
+  const queueFor = (ttlMs: number): Queue => {
+    let queue = queues.get(ttlMs);
+    if (queue === undefined) {
+      if (queues.size >= MAX_QUEUES) return [...queues.values()].pop() as Queue;
+      queue = { items: [], head: 0 };
+      queues.set(ttlMs, queue);
+    }
+    return queue;
+  };
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -50,27 +129,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
     return entry;
   };
 
-  const makeRoom = (t: number): void => {
-    if (t >= nextExpiry) {
-      nextExpiry = Infinity;
-      for (const [key, entry] of entries) {
-        if (entry.expiresAt <= t) entries.delete(key);
-        else if (entry.expiresAt < nextExpiry) nextExpiry = entry.expiresAt;
-      }
-    }
-    for (const key of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      entries.delete(key);
-    }
-  };
-
   const put = (key: string, value: string, ttlMs: number): void => {
     const t = now();
     entries.delete(key);
-    if (entries.size >= maxEntries) makeRoom(t);
-    const expiresAt = t + ttlMs;
-    entries.set(key, { value, expiresAt });
-    if (expiresAt < nextExpiry) nextExpiry = expiresAt;
+    if (entries.size >= maxEntries) evictOne(t);
+    const entry: Entry = { key, value, expiresAt: t + ttlMs, seq: seq++ };
+    entries.set(key, entry);
+    queueFor(ttlMs).items.push(entry);
+    if (++queued > 2 * entries.size + 1024) compact();
   };
 
   return {
