@@ -30,11 +30,12 @@ const connection = (): { host: string; port: number } => ({ host: '127.0.0.1', p
 const freshName = (): string => `test-${process.pid}-${++queues}`;
 
 function events(count: number, prefix: string): WebhookEvent[] {
-  return Array.from({ length: count }, (_, i) =>
-    createSampleEvent(EVENT_TYPES[i % EVENT_TYPES.length] ?? 'session.status_idled', {
-      id: `evt_${prefix}_${i}`,
-      seed: i,
-    }),
+  return Array.from(
+    { length: count },
+    (_, i): WebhookEvent =>
+      createSampleEvent(EVENT_TYPES[i % EVENT_TYPES.length] ?? 'session.status_idled', {
+        id: `evt_${prefix}_${i}`,
+      }) as WebhookEvent,
   );
 }
 
