@@ -26,7 +26,15 @@ export interface IORedisLike {
 export interface RedisStoreOptions {
   /** Prepended to every event id to make its key; default `"maw:idempotency:"`. */
   prefix?: string;
+  /**
+   * How long one command may take before `run` rejects, in milliseconds; default 2,000.
+   * `Infinity` waits as long as the client does (ioredis queues commands while Redis is down).
+   */
+  timeoutMs?: number;
 }
+
+/** Well inside a sender's timeout, so a handler still answers 5xx (and is retried) during an outage. */
+const DEFAULT_TIMEOUT_MS = 2_000;
 
 // Compare-and-delete in one step on the server: only the claim's owner can drop it.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -51,6 +59,10 @@ interface Commands {
  * release runs a Lua script that deletes the key only while it still holds the caller's token,
  * so a worker that outlived its lock never frees the claim another worker took over.
  *
+ * Each command waits at most `timeoutMs` (default 2,000 ms); then `run` rejects with a
+ * `TimeoutError`, so during a Redis outage a handler answers 5xx in bounded time and the sender
+ * retries, instead of waiting on the client's offline queue.
+ *
  * @example
  * ```ts
  * import { createClient } from 'redis'; // or: import { Redis } from 'ioredis'
@@ -59,22 +71,72 @@ interface Commands {
  * ```
  */
 export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisStoreOptions = {}): IdempotencyStore {
+  if (typeof options !== 'object' || options === null) {
+    fail('invalid_options', "redisStore: options must be an object such as { prefix: 'webhooks:' }, or left out.");
+  }
   const prefix = options.prefix ?? 'maw:idempotency:';
   if (typeof prefix !== 'string') {
     fail('invalid_options', 'redisStore: prefix must be a string; leave it out for "maw:idempotency:".');
   }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+    fail(
+      'invalid_options',
+      `redisStore: timeoutMs must be a number of milliseconds > 0 (Infinity waits as long as the client); leave it out for ${DEFAULT_TIMEOUT_MS}.`,
+    );
+  }
   const commands = isIORedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
+  const within = <T>(operation: string, reply: Promise<T>): Promise<T> => bounded(operation, reply, timeoutMs);
   return {
     async claim(key, token, ttlMs) {
-      return claimOutcome(await commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs)));
+      const reply = commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs));
+      try {
+        return claimOutcome(await within('claim', reply));
+      } catch (error) {
+        // A client that queues commands while Redis is down (ioredis) may still send this claim once
+        // it reconnects; the release queued behind it drops it again, so the sender's retry is not
+        // answered "in flight" for lockSeconds by a claim that nobody runs.
+        if (isStoreTimeout(error)) commands.release(prefix + key, token).catch(() => {});
+        throw error;
+      }
     },
     async complete(key, ttlMs) {
-      await commands.set(prefix + key, DONE, wholeMs(ttlMs));
+      await within('complete', commands.set(prefix + key, DONE, wholeMs(ttlMs)));
     },
     async release(key, token) {
-      await commands.release(prefix + key, token);
+      await within('release', commands.release(prefix + key, token));
     },
   };
+}
+
+/** The error a command that outlived `timeoutMs` rejects with: a standard `TimeoutError`. */
+function storeTimeout(operation: string, ms: number): Error {
+  return new DOMException(
+    `redisStore: the ${operation} command got no answer from Redis within ${ms} ms (timeoutMs). Redis is down or unreachable; answer 5xx so the sender retries, and check the connection.`,
+    'TimeoutError',
+  );
+}
+
+function isStoreTimeout(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'TimeoutError';
+}
+
+/** The command's reply, or a `TimeoutError` after `ms`; the timer never outlives the command. */
+function bounded<T>(operation: string, reply: Promise<T>, ms: number): Promise<T> {
+  if (ms === Infinity) return reply;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(storeTimeout(operation, ms)), ms);
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** ioredis has `call` (for commands it does not know); no shape of the `redis` client has one. */
