@@ -1,30 +1,14 @@
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { base64 } from '@scure/base';
 import { fail } from './errors.js';
+import { prepareKey, type KeyState } from './hmac.js';
+
+export type { KeyState } from './hmac.js';
 
 /** An endpoint secret: `whsec_<base64>` (prefix optional), or the raw key bytes. */
 export type Secret = string | Uint8Array;
 
 /** One secret, or several while rotating: a delivery passes if any of them signed it. */
 export type SecretInput = Secret | ReadonlyArray<Secret>;
-
-type Hmac = _HMAC<ReturnType<typeof sha256.create>>;
-
-/**
- * HMAC-SHA256 with the key already absorbed (`keyed`), copied per message into `scratch` so the
- * key is hashed once and no hash objects are allocated per delivery. Verification is synchronous,
- * so one scratch per key is never used by two messages at once.
- */
-export interface KeyState {
-  readonly keyed: Hmac;
-  readonly scratch: Hmac;
-}
-
-function makeState(key: Uint8Array): KeyState {
-  const keyed = hmac.create(sha256, key) as Hmac;
-  return { keyed, scratch: keyed.clone() };
-}
 
 const PREFIX = 'whsec_';
 const MIN_KEY_BYTES = 16;
@@ -77,7 +61,7 @@ export function keyState(secret: Secret): KeyState {
   if (typeof secret === 'string') {
     let state = byString.get(secret);
     if (state === undefined) {
-      state = makeState(decodeSecret(secret));
+      state = prepareKey(decodeSecret(secret));
       // A long-lived process sees few secrets; a bound keeps a misuse from growing memory.
       if (byString.size >= MAX_CACHED) byString.clear();
       byString.set(secret, state);
@@ -90,7 +74,7 @@ export function keyState(secret: Secret): KeyState {
     // still holds the same bytes.
     if (cached !== undefined && sameBytes(cached.copy, secret)) return cached.state;
     checkKeyLength(secret.length);
-    const state = makeState(secret);
+    const state = prepareKey(secret);
     byBytes.set(secret, { copy: secret.slice(), state });
     return state;
   }

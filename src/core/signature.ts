@@ -1,5 +1,4 @@
 import { base64 } from '@scure/base';
-import type { KeyState } from './secret.js';
 
 const MAC_BYTES = 32;
 const SPACE = 0x20;
@@ -48,25 +47,18 @@ function writeAscii(text: string, at: number): number {
   return at + text.length;
 }
 
-/** HMAC-SHA256 of the content parts into `out`, from an already-keyed state (left untouched). */
-export function computeMac(
-  key: KeyState,
-  content: Uint8Array[],
-  out: Uint8Array = new Uint8Array(MAC_BYTES),
-): Uint8Array {
-  const mac = key.keyed._cloneInto(key.scratch);
-  for (const part of content) mac.update(part);
-  mac.digestInto(out);
-  return out;
-}
+// The decoded `v1` signatures of the delivery being verified, 32 bytes each, back to back. It
+// grows with the largest header seen, which the header size limit bounds.
+let pool = new Uint8Array(MAC_BYTES * 4);
 
 /**
- * The `v1` signatures in a `webhook-signature` header, decoded to bytes. Entries are
+ * Decodes the `v1` signatures in a `webhook-signature` header into a shared pool and returns how
+ * many there are; `matchesSignature` compares against them until the next call. Entries are
  * `version,base64` separated by spaces; other versions and malformed entries are skipped, so a
  * sender can add a new scheme without breaking this receiver.
  */
-export function parseSignatures(header: string): Uint8Array[] {
-  const found: Uint8Array[] = [];
+export function decodeSignatures(header: string): number {
+  let count = 0;
   let start = 0;
   const end = header.length;
   while (start < end) {
@@ -75,13 +67,39 @@ export function parseSignatures(header: string): Uint8Array[] {
     if (stop - start > 3 && header.startsWith('v1,', start)) {
       // fetch joins repeated headers with ", ", which leaves a trailing comma on an entry.
       const last = header.charCodeAt(stop - 1) === 0x2c ? stop - 1 : stop;
-      const mac = decodeMac(header, start + 3, last);
-      if (mac !== undefined) found.push(mac);
+      if (pool.length < (count + 1) * MAC_BYTES) {
+        const grown = new Uint8Array(pool.length * 2);
+        grown.set(pool);
+        pool = grown;
+      }
+      if (decodeMac(header, start + 3, last, count * MAC_BYTES)) count++;
     }
     start = stop + 1;
     while (start < end && header.charCodeAt(start) === SPACE) start++;
   }
+  return count;
+}
+
+/** The `v1` signatures in a `webhook-signature` header, each decoded to its own 32 bytes. */
+export function parseSignatures(header: string): Uint8Array[] {
+  const count = decodeSignatures(header);
+  const found: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) found.push(pool.slice(i * MAC_BYTES, (i + 1) * MAC_BYTES));
   return found;
+}
+
+/**
+ * Whether `mac` equals one of the first `count` signatures decoded by the last
+ * `decodeSignatures`, each compared in constant time.
+ */
+export function matchesSignature(mac: Uint8Array, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    let diff = 0;
+    const at = i * MAC_BYTES;
+    for (let j = 0; j < MAC_BYTES; j++) diff |= (mac[j] as number) ^ (pool[at + j] as number);
+    if (diff === 0) return true;
+  }
+  return false;
 }
 
 // Base64 character → its 6 bits, or 64 for a character outside the alphabet.
@@ -99,19 +117,20 @@ function sextet(text: string, at: number): number {
 
 /**
  * Strict base64 of exactly 32 bytes (44 characters, one `=`, zero padding bits) decoded straight
- * from the header, or `undefined`. This runs for every candidate on every delivery, where the
- * general-purpose decoder showed up in profiles; secrets still go through @scure/base.
+ * from the header into the pool at `at`; false when it is not that. This runs for every candidate
+ * on every delivery, where the general-purpose decoder showed up in profiles; secrets still go
+ * through @scure/base.
  */
-function decodeMac(text: string, start: number, end: number): Uint8Array | undefined {
-  if (end - start !== 44 || text.charCodeAt(end - 1) !== 0x3d) return undefined;
-  const out = new Uint8Array(MAC_BYTES);
-  let o = 0;
+function decodeMac(text: string, start: number, end: number, at: number): boolean {
+  if (end - start !== 44 || text.charCodeAt(end - 1) !== 0x3d) return false;
+  const out = pool;
+  let o = at;
   for (let i = start; i < start + 40; i += 4) {
     const a = sextet(text, i);
     const b = sextet(text, i + 1);
     const c = sextet(text, i + 2);
     const d = sextet(text, i + 3);
-    if ((a | b | c | d) & 64) return undefined;
+    if ((a | b | c | d) & 64) return false;
     out[o++] = (a << 2) | (b >> 4);
     out[o++] = ((b & 15) << 4) | (c >> 2);
     out[o++] = ((c & 3) << 6) | d;
@@ -120,18 +139,10 @@ function decodeMac(text: string, start: number, end: number): Uint8Array | undef
   const b = sextet(text, start + 41);
   const c = sextet(text, start + 42);
   // The last character carries 2 bits of padding that must be zero, as a strict decoder requires.
-  if ((a | b | c) & 64 || c & 3) return undefined;
-  out[30] = (a << 2) | (b >> 4);
-  out[31] = ((b & 15) << 4) | (c >> 2);
-  return out;
-}
-
-/** Constant-time equality: the time taken depends on the length only, never on where bytes differ. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
+  if ((a | b | c) & 64 || c & 3) return false;
+  out[o++] = (a << 2) | (b >> 4);
+  out[o] = ((b & 15) << 4) | (c >> 2);
+  return true;
 }
 
 /** The header value for a MAC: `v1,<base64>`. */

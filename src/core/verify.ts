@@ -4,11 +4,9 @@ import { parseEnvelope } from './envelope.js';
 import { fail } from './errors.js';
 import { checkId, readWebhookHeaders, type HeadersInput, type WebhookHeaders } from './headers.js';
 import { keyState, resolveKeys, type KeyState, type Secret, type SecretInput } from './secret.js';
-import { computeMac, equalBytes, formatSignature, parseSignatures, signedContent } from './signature.js';
+import { computeMac, signedMessage } from './hmac.js';
+import { decodeSignatures, formatSignature, matchesSignature } from './signature.js';
 import { checkTolerance, parseTimestamp, resolveNow, resolveTolerance, type Clock } from './timestamp.js';
-
-// Never leaves verify(), which is synchronous, so one buffer serves every call.
-const macScratch = new Uint8Array(32);
 
 /** How to verify a delivery. Every field is optional. */
 export interface VerifyOptions {
@@ -120,17 +118,14 @@ function authenticate(
   const timestamp = parseTimestamp(stamp);
   checkTolerance(timestamp, checks.now, checks.tolerance);
 
-  const candidates = parseSignatures(found['webhook-signature']);
-  if (candidates.length > 0) {
-    const content = signedContent(id, stamp, body);
+  const candidates = decodeSignatures(found['webhook-signature']);
+  if (candidates > 0) {
+    const message = signedMessage(id, stamp, body);
     for (const key of checks.keys) {
-      const mac = computeMac(key, content, macScratch);
-      for (const candidate of candidates) {
-        if (equalBytes(mac, candidate)) return { id, timestamp };
-      }
+      if (matchesSignature(computeMac(key, message), candidates)) return { id, timestamp };
     }
   }
-  return fail('invalid_signature', noMatch(candidates.length, checks.keys.length));
+  return fail('invalid_signature', noMatch(candidates, checks.keys.length));
 }
 
 /**
@@ -151,7 +146,7 @@ export function sign(input: SignInput): WebhookHeaders {
   if (typeof input.id !== 'string' || input.id === '') fail('invalid_header', 'sign() needs a non-empty string id.');
   checkId(input.id);
   const stamp = signTimestamp(input.timestamp);
-  const mac = computeMac(key, signedContent(input.id, stamp, bytes));
+  const mac = computeMac(key, signedMessage(input.id, stamp, bytes));
   return { 'webhook-id': input.id, 'webhook-timestamp': stamp, 'webhook-signature': formatSignature(mac) };
 }
 
