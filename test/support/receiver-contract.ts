@@ -18,7 +18,17 @@ const MiB = 1024 * 1024;
  * re-delivery as a duplicate, refuse bad deliveries with 400 and the right code, and oversized
  * ones with 413 — and keep serving afterwards. Call inside a `describe`.
  */
-export function receiverContract(start: StartReceiver): void {
+export interface ContractOptions {
+  /**
+   * The framework buffers and parses every body before the receiver runs (Google Cloud
+   * Functions): a 4 MiB chunked body of JSON whitespace is refused by the framework's own JSON
+   * parser (400, its own error page) before the receiver could count bytes. Name why, and that
+   * case then only requires a refusal (4xx) and a server that keeps serving.
+   */
+  frameworkParsesFirst?: string;
+}
+
+export function receiverContract(start: StartReceiver, options: ContractOptions = {}): void {
   const secret = generateSecret();
   const logs: string[] = [];
   let receiver: RunningReceiver | undefined;
@@ -71,12 +81,23 @@ export function receiverContract(start: StartReceiver): void {
     expect(answer.body.error).toBe('body_too_large');
   });
 
-  it('refuses a 4 MiB chunked body, which has no content-length to check up front, with 413', async () => {
-    const d = delivery(secret);
-    const answer = await post(url(), chunkedBody(4 * MiB), d.headers);
-    expect(answer.status).toBe(413);
-    expect(answer.body.error).toBe('body_too_large');
-  });
+  if (options.frameworkParsesFirst === undefined) {
+    it('refuses a 4 MiB chunked body, which has no content-length to check up front, with 413', async () => {
+      const d = delivery(secret);
+      const answer = await post(url(), chunkedBody(4 * MiB), d.headers);
+      expect(answer.status).toBe(413);
+      expect(answer.body.error).toBe('body_too_large');
+    });
+  } else {
+    it(`refuses a 4 MiB chunked body with a 4xx (${options.frameworkParsesFirst})`, async () => {
+      const d = delivery(secret);
+      const init = { method: 'POST', headers: d.headers, body: chunkedBody(4 * MiB), duplex: 'half' } as RequestInit;
+      const response = await fetch(url(), init);
+      await response.arrayBuffer();
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+    });
+  }
 
   it('keeps serving valid deliveries after refusing oversized ones', async () => {
     expect((await post(url(), delivery(secret))).status).toBe(200);
