@@ -167,7 +167,7 @@ describe('send --attacks is a conformance check', () => {
   it('fails when the handler verifies with another secret', async () => {
     const r = await run(['send', goodUrl, '--secret', generateSecret(), '--type', 'vault.created']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refused a valid delivery with 400/);
+    expect(r.stderr).toMatch(/answered 400 invalid_signature: refused a valid delivery/);
   });
 
   it('reports an unreachable handler', async () => {

@@ -20,6 +20,19 @@ export interface Output {
   progress(line: string): void;
 }
 
+/**
+ * Exits quietly when the reader of our output goes away (`demo | head -1`): the rest of the
+ * output has nowhere to go, and an EPIPE stack trace would bury the lines that were read.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
+}
+
 export const consoleOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -1,11 +1,13 @@
-import { WebhookVerificationError } from '../index.js';
+import { isWebhookVerificationError } from '../index.js';
 import { UsageError } from './args.js';
 import { demoCommand, DEMO_USAGE } from './demo-command.js';
-import { consoleOutput, type Output } from './io.js';
+import { consoleOutput, exitQuietlyOnClosedPipe, type Output } from './io.js';
+import { queueCommand, QUEUE_USAGE } from './queue-command.js';
 import { secretCommand, SECRET_USAGE } from './secret-command.js';
 import { sendCommand, SEND_USAGE } from './send-command.js';
 import { signCommand, SIGN_USAGE } from './sign-command.js';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.js';
+import { version } from './version.js';
 
 const USAGE = `Usage: managed-agents-webhooks <command> [options]
 
@@ -15,8 +17,9 @@ Commands:
   send     POST signed sample deliveries to a handler; --attacks checks it refuses forgeries
   verify   verify a captured delivery and explain why it fails
   demo     run a local receiver and send it every event type and every attack
+  queue    list or retry the dead letters of a managed-agents-webhooks/queue (BullMQ)
 
-Run "managed-agents-webhooks <command> --help" for a command's options.
+Run "managed-agents-webhooks <command> --help" for a command's options, --version for the version.
 Exit codes: 0 ok, 1 a check failed, 2 usage error.`;
 
 type Command = (args: string[], io: Output) => number | Promise<number>;
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, [Command, string]> = {
   send: [sendCommand, SEND_USAGE],
   verify: [verifyCommand, VERIFY_USAGE],
   demo: [demoCommand, DEMO_USAGE],
+  queue: [queueCommand, QUEUE_USAGE],
 };
 
 /** Runs the CLI and resolves to its exit code. */
@@ -35,6 +39,10 @@ async function main(argv: string[], io: Output = consoleOutput): Promise<number>
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(version());
+    return 0;
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (entry === undefined) {
@@ -46,7 +54,7 @@ async function main(argv: string[], io: Output = consoleOutput): Promise<number>
     return await command(args, io);
   } catch (error) {
     // A bad secret or id given on the command line is the caller's mistake, like a bad flag.
-    if (error instanceof UsageError || error instanceof WebhookVerificationError) {
+    if (error instanceof UsageError || isWebhookVerificationError(error)) {
       io.err(`error: ${error.message}\n\n${usage}`);
       return 2;
     }
@@ -54,6 +62,7 @@ async function main(argv: string[], io: Output = consoleOutput): Promise<number>
   }
 }
 
+exitQuietlyOnClosedPipe();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

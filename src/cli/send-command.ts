@@ -28,7 +28,11 @@ export interface Result {
   ms: number;
   /** The handler said it had seen the event before (`{ "duplicate": true }` in a JSON answer). */
   duplicate: boolean | undefined;
+  /** The handler's answer in brief: its JSON `error` code, or the start of a non-JSON body. */
+  answer: string | undefined;
   ok: boolean;
+  /** Accepted, but the handler did not say whether it deduped (no `duplicate` in its answer). */
+  unverified?: boolean;
   note?: string;
 }
 
@@ -111,7 +115,7 @@ async function post(options: SendOptions, delivery: Delivery): Promise<Result> {
     });
     const text = await response.text();
     const ms = Math.round(performance.now() - started);
-    return judge(delivery, response.status, ms, duplicateFlag(text));
+    return judge(delivery, response.status, ms, text);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     return {
@@ -119,25 +123,39 @@ async function post(options: SendOptions, delivery: Delivery): Promise<Result> {
       status: 'error',
       ms: Math.round(performance.now() - started),
       duplicate: undefined,
+      answer: undefined,
       ok: false,
       note: `no answer (${cause}): is the handler running at ${options.url}?`,
     };
   }
 }
 
-function duplicateFlag(text: string): boolean | undefined {
+/** What the handler's body says: its `duplicate` flag, and its `error` code or the text's start. */
+function readAnswer(text: string): { duplicate: boolean | undefined; answer: string | undefined } {
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    const flag = typeof value === 'object' && value !== null ? (value as { duplicate?: unknown }).duplicate : undefined;
-    return typeof flag === 'boolean' ? flag : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    const start = printable(text.trim()).slice(0, 60);
+    return { duplicate: undefined, answer: start === '' ? undefined : `"${start}"` };
   }
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const flag = record.duplicate;
+  const error = record.error;
+  return {
+    duplicate: typeof flag === 'boolean' ? flag : undefined,
+    answer: typeof error === 'string' && error !== '' ? printable(error).slice(0, 60) : undefined,
+  };
 }
 
-function judge(delivery: Delivery, status: number, ms: number, duplicate: boolean | undefined): Result {
+/** Control characters from a handler's answer must not drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+function judge(delivery: Delivery, status: number, ms: number, text: string): Result {
   const accepted = status >= 200 && status < 300;
-  const result = { delivery, status, ms, duplicate };
+  const result = { delivery, status, ms, ...readAnswer(text) };
   if (delivery.expect === 'reject') {
     if (accepted)
       return {
@@ -153,13 +171,19 @@ function judge(delivery: Delivery, status: number, ms: number, duplicate: boolea
     return {
       ...result,
       ok: false,
-      note: `refused a valid delivery with ${status}: check the secret and that the raw body is verified`,
+      note: 'refused a valid delivery: check the secret and that the raw body is verified',
     };
-  if (delivery.expect === 'duplicate' && duplicate === false) {
+  if (delivery.expect === 'duplicate' && result.duplicate === false) {
     return { ...result, ok: false, note: 'processed a re-delivery again: dedupe on event.id' };
+  }
+  if (delivery.expect === 'duplicate' && result.duplicate === undefined) {
+    return { ...result, ok: true, unverified: true, note: UNVERIFIED_NOTE };
   }
   return { ...result, ok: true };
 }
+
+const UNVERIFIED_NOTE =
+  'duplicate re-delivery not verified: the handler accepted it but did not say whether it deduped it. To have it checked, answer JSON with "duplicate": true for an event already handled (false the first time), e.g. { "ok": true, "duplicate": true }';
 
 const EXPECTED: Record<Delivery['expect'], string> = { accept: '2xx', reject: '4xx', duplicate: '2xx, once' };
 
@@ -174,20 +198,23 @@ function report(results: Result[], options: SendOptions, io: Output): void {
         EXPECTED[group[0]!.delivery.expect],
         statusCounts(group),
         String(median(group.map((r) => r.ms))),
-        `${group.filter((r) => r.ok).length}/${group.length}`,
+        groupVerdict(group),
       ])
     : results.map((r) => [
         r.delivery.type,
         r.delivery.kind,
         EXPECTED[r.delivery.expect],
-        String(r.status),
+        r.ok ? String(r.status) : statusWithAnswer(r),
         String(r.ms),
-        r.ok ? 'yes' : 'NO',
+        verdict(r),
       ]);
   for (const line of table(header, rows)) io.out(line);
 
   const wrong = results.filter((r) => !r.ok);
-  for (const r of wrong) io.err(`✗ ${r.delivery.type} — ${r.delivery.kind}: ${r.note ?? ''}`);
+  for (const r of wrong) {
+    const answered = r.status === 'error' ? '' : `answered ${statusWithAnswer(r)}: `;
+    io.err(`✗ ${r.delivery.type} — ${r.delivery.kind}: ${answered}${r.note ?? ''}`);
+  }
   for (const note of new Set(results.filter((r) => r.ok && r.note).map((r) => r.note))) io.err(`! ${note}`);
   io.out('');
   io.out(summary(results));
@@ -199,13 +226,35 @@ export function summary(results: Result[]): string {
   const delivered = count((r) => r.ok && r.delivery.expect === 'accept');
   const rejected = count((r) => r.ok && r.delivery.expect === 'reject');
   const duplicates = count((r) => r.ok && r.delivery.expect === 'duplicate' && r.duplicate === true);
-  const unconfirmed = count((r) => r.ok && r.delivery.expect === 'duplicate' && r.duplicate !== true);
+  const unverified = count((r) => r.unverified === true);
   const wrong = count((r) => !r.ok);
   const parts = [`${delivered} delivered`, `${rejected} rejected as expected`, `${duplicates} duplicates ignored`];
-  if (unconfirmed > 0)
-    parts.push(`${unconfirmed} re-deliveries accepted (dedupe not reported: answer JSON { "duplicate": true })`);
-  parts.push(wrong === 0 ? 'all as expected' : `${wrong} NOT as expected`);
+  if (unverified > 0)
+    parts.push(
+      `${unverified} duplicate${unverified === 1 ? '' : 's'} not verified (dedupe not reported: answer JSON { "duplicate": true })`,
+    );
+  if (wrong > 0) parts.push(`${wrong} NOT as expected`);
+  else parts.push(unverified > 0 ? 'the rest as expected' : 'all as expected');
   return parts.join(', ');
+}
+
+/** A row's outcome: yes, NO, or "not verified" for a re-delivery whose dedupe was not reported. */
+function verdict(r: Result): string {
+  if (!r.ok) return 'NO';
+  return r.unverified === true ? 'not verified' : 'yes';
+}
+
+function groupVerdict(group: Result[]): string {
+  const unverified = group.filter((r) => r.unverified === true).length;
+  const verified = group.filter((r) => r.ok && r.unverified !== true).length;
+  if (unverified === group.length) return 'not verified';
+  const counted = `${verified}/${group.length}`;
+  return unverified > 0 ? `${counted}, ${unverified} not verified` : counted;
+}
+
+/** The status and, where the handler said, why: `400 invalid_signature`. */
+function statusWithAnswer(r: Result): string {
+  return r.answer === undefined ? String(r.status) : `${r.status} ${r.answer}`;
 }
 
 function groupByKind(results: Result[]): Array<[string, Result[]]> {

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSampleEvent, isKnownEventType, sign, type WebhookHeaders } from '../index.js';
 import { parse, seconds, str, UsageError } from './args.js';
 import { readInput, type Output } from './io.js';
@@ -12,7 +14,10 @@ Signs a delivery the way Anthropic does and prints its headers and body.
   --body FILE|-     sign this file's exact bytes (- reads standard input)
   --id ID           the webhook-id (default: msg_ + random)
   --timestamp UNIX  the webhook-timestamp in Unix seconds (default: now)
-  --curl URL        print a ready curl command that POSTs the delivery to URL`;
+  --curl URL        print a ready curl command that POSTs the delivery to URL
+  --out DIR         write the exact body to DIR/body.json and the headers to DIR/headers.txt
+                    (what \`verify --body DIR/body.json --headers DIR/headers.txt\` reads);
+                    printed output adds a newline after the body, which is not part of it`;
 
 export function signCommand(args: string[], io: Output): number {
   const parsed = parse(args, {
@@ -22,6 +27,7 @@ export function signCommand(args: string[], io: Output): number {
     id: { type: 'string' },
     timestamp: { type: 'string' },
     curl: { type: 'string' },
+    out: { type: 'string' },
   });
   if (parsed.values.help) return (io.out(SIGN_USAGE), 0);
   const secret = resolveSecret(parsed);
@@ -33,6 +39,19 @@ export function signCommand(args: string[], io: Output): number {
     secret,
   });
   const url = str(parsed, 'curl');
+  const dir = str(parsed, 'out');
+  if (dir !== undefined) {
+    const written = writeDelivery(dir, headers, body);
+    if (url !== undefined) {
+      io.out(curlCommand(url, headers, body, written.body));
+      return 0;
+    }
+    io.out(`wrote ${written.body} (${body.length} bytes, exactly as signed) and ${written.headers}`);
+    io.out(
+      `check them: managed-agents-webhooks verify --secret <the same secret> --body ${shellQuote(written.body)} --headers ${shellQuote(written.headers)}`,
+    );
+    return 0;
+  }
   if (url !== undefined) {
     io.out(curlCommand(url, headers, body, file));
     return 0;
@@ -41,6 +60,26 @@ export function signCommand(args: string[], io: Output): number {
   io.out('');
   io.out(new TextDecoder().decode(body));
   return 0;
+}
+
+/** The body byte for byte, and the headers as the "name: value" lines `verify --headers` reads. */
+function writeDelivery(dir: string, headers: WebhookHeaders, body: Uint8Array): { body: string; headers: string } {
+  const paths = { body: join(dir, 'body.json'), headers: join(dir, 'headers.txt') };
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(paths.body, body);
+    writeFileSync(
+      paths.headers,
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\n`)
+        .join(''),
+    );
+  } catch (error) {
+    throw new UsageError(
+      `cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return paths;
 }
 
 function chooseBody(type: string | undefined, path: string | undefined): { body: Uint8Array; file?: string } {

@@ -2,10 +2,10 @@ import { bodyText } from '../core/body.js';
 import { decodeSecret } from '../core/secret.js';
 import { parseSignatures } from '../core/signature.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../core/timestamp.js';
-import { verify, WebhookVerificationError, type VerifyOptions } from '../index.js';
+import { isWebhookVerificationError, verify, type VerifyOptions } from '../index.js';
 import { parse, seconds, str, unixSeconds, UsageError } from './args.js';
 import { readInput, type Output } from './io.js';
-import { resolveSecret, SECRET_HELP } from './secret-flag.js';
+import { ENDPOINT_SECRET_HINT, resolveSecret, SECRET_HELP } from './secret-flag.js';
 
 export const VERIFY_USAGE: string = `Usage: managed-agents-webhooks verify --secret S --body FILE (--headers FILE | -H 'name: value' ...) [--now UNIX]
 
@@ -32,7 +32,7 @@ export function verifyCommand(args: string[], io: Output): number {
     tolerance: { type: 'string' },
   });
   if (parsed.values.help) return (io.out(VERIFY_USAGE), 0);
-  const secret = resolveSecret(parsed);
+  const secret = resolveSecret(parsed, ENDPOINT_SECRET_HINT);
   const bodyPath = str(parsed, 'body');
   if (bodyPath === undefined) throw new UsageError('--body FILE is required (the body exactly as received)');
   // Headers first: a usage mistake there must not wait on a body piped to standard input.
@@ -50,7 +50,7 @@ export function verifyCommand(args: string[], io: Output): number {
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof WebhookVerificationError)) throw error;
+    if (!isWebhookVerificationError(error)) throw error;
     if (error.status === 500 && error.code !== 'invalid_secret' && error.code !== 'missing_secret')
       throw new UsageError(error.message);
     io.out(`refused: ${error.code} (HTTP ${error.status})`);
