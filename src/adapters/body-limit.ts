@@ -1,5 +1,5 @@
-import { fail } from '../core/errors.js';
-import type { VerifyOptions } from '../core/verify.js';
+import { WebhookVerificationError, fail } from '../core/errors.js';
+import { checkOptions, type VerifyOptions } from '../core/verify.js';
 
 /** The adapters' options: the core's, plus a cap on how much of a body is read. */
 export interface RequestVerifyOptions extends VerifyOptions {
@@ -8,6 +8,50 @@ export interface RequestVerifyOptions extends VerifyOptions {
    * A bigger body is refused with `body_too_large` (status 413) before it is all buffered.
    */
   maxBodyBytes?: number | undefined;
+  /**
+   * How long reading the whole body may take, in milliseconds; default 10,000, `Infinity` turns
+   * the limit off. A body still incomplete by then is refused with `body_timeout` (status 408),
+   * so a sender that stalls or drips its body cannot hold the handler open.
+   */
+  readTimeoutMs?: number | undefined;
+}
+
+/** A delivery of at most 1 MiB arrives in well under a second; 10 s leaves room for a slow link. */
+export const DEFAULT_READ_TIMEOUT_MS: number = 10_000;
+
+/** The adapters' own options, checked once before any of the body is read. */
+export interface BodyReadLimits {
+  maxBodyBytes: number;
+  readTimeoutMs: number;
+}
+
+/** Checks the options object and its `maxBodyBytes` and `readTimeoutMs`. */
+export function resolveBodyReadLimits(options: RequestVerifyOptions): BodyReadLimits {
+  checkOptions(options, 'The options');
+  return {
+    maxBodyBytes: resolveMaxBodyBytes(options.maxBodyBytes),
+    readTimeoutMs: resolveReadTimeoutMs(options.readTimeoutMs),
+  };
+}
+
+/** Checks `readTimeoutMs`: milliseconds > 0, or `Infinity`. */
+export function resolveReadTimeoutMs(ms: unknown): number {
+  if (ms === undefined) return DEFAULT_READ_TIMEOUT_MS;
+  if (typeof ms !== 'number' || !(ms > 0)) {
+    fail(
+      'invalid_options',
+      `readTimeoutMs must be a number of milliseconds > 0 (Infinity turns the limit off); leave it out for the default of ${DEFAULT_READ_TIMEOUT_MS}.`,
+    );
+  }
+  return ms;
+}
+
+/** The refusal for a body not complete within `readTimeoutMs`. */
+export function bodyTimeout(ms: number, received: number): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'body_timeout',
+    `The request body was not complete within ${ms} ms (readTimeoutMs; ${received} bytes had arrived), so reading stopped. A sender that stalls or drips its body is refused; if this link is genuinely that slow, raise readTimeoutMs.`,
+  );
 }
 
 /**
@@ -48,6 +92,8 @@ export function checkLength(bytes: Uint8Array, max: number): Uint8Array {
 export interface BodyCollector {
   add(chunk: Uint8Array | string): void;
   bytes(): Uint8Array;
+  /** How many bytes were added so far. */
+  received(): number;
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -64,6 +110,7 @@ export function collectBody(max: number): BodyCollector {
       if (total > max) tooLarge(max, 'reading stopped as soon as it passed the limit');
       chunks.push(bytes);
     },
+    received: () => total,
     bytes() {
       if (chunks.length === 1) return chunks[0] as Uint8Array;
       const out = new Uint8Array(total);

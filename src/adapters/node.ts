@@ -1,13 +1,16 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { bodyBytes, type BodyInput } from '../core/body.js';
 import { WebhookVerificationError, fail } from '../core/errors.js';
 import { unwrap, verify, type VerifiedDelivery } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
 import {
+  bodyTimeout,
   checkContentLength,
   checkLength,
   collectBody,
-  resolveMaxBodyBytes,
+  resolveBodyReadLimits,
+  type BodyReadLimits,
   type RequestVerifyOptions,
 } from './body-limit.js';
 
@@ -48,7 +51,7 @@ export type NodeRequest = IncomingMessage | RequestWithBody;
  * ```
  */
 export async function unwrapNodeRequest(req: NodeRequest, options: RequestVerifyOptions = {}): Promise<WebhookEvent> {
-  const body = await readBody(req, resolveMaxBodyBytes(options.maxBodyBytes));
+  const body = await readBody(req, resolveBodyReadLimits(options));
   return unwrap(body, req.headers, options);
 }
 
@@ -68,19 +71,26 @@ export async function verifyNodeRequest(
   req: NodeRequest,
   options: RequestVerifyOptions = {},
 ): Promise<VerifiedDelivery> {
-  const body = await readBody(req, resolveMaxBodyBytes(options.maxBodyBytes));
+  const body = await readBody(req, resolveBodyReadLimits(options));
   return verify(body, req.headers, options);
 }
 
-async function readBody(req: NodeRequest, max: number): Promise<Uint8Array> {
+async function readBody(req: NodeRequest, limits: BodyReadLimits): Promise<Uint8Array> {
+  const max = limits.maxBodyBytes;
   const { body, rawBody } = req as RequestWithBody;
   if (isRaw(body)) return checkLength(bodyBytes(body), max);
   if (isRaw(rawBody)) return checkLength(bodyBytes(rawBody), max);
   if (isUnreadStream(req)) {
     // Before `body`: a stream nobody has read is the delivery itself, whatever placeholder a
     // framework put on `req.body` (body-parser 1.x sets `{}` when the content type does not match).
-    checkContentLength(req.headers['content-length'], max);
-    return readStream(req, max);
+    try {
+      checkContentLength(req.headers['content-length'], max);
+    } catch (error) {
+      // Nothing was read, but the sender may already be sending the body it declared.
+      abandon(req);
+      throw error;
+    }
+    return readStream(req, limits);
   }
   // An already-parsed object: the core refuses it with the raw-body fix for Express and Fastify.
   if (body !== undefined) return bodyBytes(body as BodyInput);
@@ -107,25 +117,27 @@ function isUnreadStream(req: NodeRequest): req is IncomingMessage {
  * Reads with 'data' events rather than `for await`: leaving a `for await` early destroys the
  * request, and with it the socket the 413 has to be sent on.
  */
-function readStream(req: IncomingMessage, max: number): Promise<Uint8Array> {
+function readStream(req: IncomingMessage, limits: BodyReadLimits): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const body = collectBody(max);
+    const body = collectBody(limits.maxBodyBytes);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('close', onClose);
     };
+    const refuse = (error: unknown): void => {
+      stop();
+      abandon(req);
+      reject(error);
+    };
     const onData = (chunk: Uint8Array | string): void => {
       try {
         body.add(chunk);
       } catch (error) {
-        stop();
-        // The rest is discarded as it arrives instead of being buffered (what Node does with a
-        // body nobody reads). Pausing would leave the sender stuck writing into a full window
-        // and the connection hanging; destroying would close the socket the 413 goes out on.
-        req.resume();
-        reject(error);
+        refuse(error);
       }
     };
     const onEnd = (): void => {
@@ -145,9 +157,55 @@ function readStream(req: IncomingMessage, max: number): Promise<Uint8Array> {
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
+    if (limits.readTimeoutMs !== Infinity) {
+      timer = setTimeout(() => refuse(bodyTimeout(limits.readTimeoutMs, body.received())), limits.readTimeoutMs);
+    }
     // A stream paused explicitly stays paused when a 'data' listener is added.
     req.resume();
   });
+}
+
+/** What a refused sender may still push before its connection is cut, whether or not an answer was sent. */
+const DISCARD_LIMIT = 256 * 1024;
+
+/**
+ * After a refusal mid-body (too large, too slow) the rest of the body is not wanted, and a sender
+ * must not be able to stream into the server for as long as it likes. The answer still has to go
+ * out on this connection, so it is marked `Connection: close`, and Node ends and destroys the
+ * socket once that answer is flushed. Until then what arrives is discarded — which keeps a sender
+ * that writes before it reads from blocking on a full window and never seeing the answer — up to
+ * DISCARD_LIMIT bytes, after which the socket is destroyed whatever the handler is doing.
+ */
+function abandon(req: IncomingMessage): void {
+  const socket = req.socket as Socket | null | undefined;
+  const res = responseOf(req);
+  if (res !== undefined && !res.headersSent && !res.writableEnded) res.setHeader('Connection', 'close');
+  if (res !== undefined) {
+    // In case the handler's headers drop the Connection: close, the socket still goes once the answer is out.
+    res.once('finish', () => {
+      if (socket && !socket.destroyed && !socket.writableEnded) socket.end(() => socket.destroy());
+    });
+  }
+  let discarded = 0;
+  req.on('data', (chunk: Uint8Array | string) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT && socket && !socket.destroyed) socket.destroy();
+  });
+  req.on('error', () => {}); // a connection cut here is the outcome, not a failure to report
+  req.resume();
+}
+
+/**
+ * The response to `req`, where one can be found: Express links it as `req.res`; Node's HTTP/1
+ * server keeps the response being written on its socket. Only a response whose `req` is this one.
+ */
+function responseOf(req: IncomingMessage): ServerResponse | undefined {
+  const linked = (req as { res?: unknown }).res ?? (req.socket as { _httpMessage?: unknown } | null)?._httpMessage;
+  if (typeof linked !== 'object' || linked === null) return undefined;
+  const res = linked as Partial<ServerResponse>;
+  return res.req === req && typeof res.setHeader === 'function' && typeof res.once === 'function'
+    ? (res as ServerResponse)
+    : undefined;
 }
 
 function broken(cause: unknown): WebhookVerificationError {

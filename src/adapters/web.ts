@@ -1,7 +1,14 @@
 import { WebhookVerificationError, fail } from '../core/errors.js';
 import { unwrap, verify, type VerifiedDelivery } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
-import { checkContentLength, collectBody, resolveMaxBodyBytes, type RequestVerifyOptions } from './body-limit.js';
+import {
+  bodyTimeout,
+  checkContentLength,
+  collectBody,
+  resolveBodyReadLimits,
+  type BodyReadLimits,
+  type RequestVerifyOptions,
+} from './body-limit.js';
 
 export type { RequestVerifyOptions } from './body-limit.js';
 
@@ -27,7 +34,7 @@ export type { RequestVerifyOptions } from './body-limit.js';
  * ```
  */
 export async function unwrapRequest(request: Request, options: RequestVerifyOptions = {}): Promise<WebhookEvent> {
-  const body = await readBody(request, resolveMaxBodyBytes(options.maxBodyBytes));
+  const body = await readBody(request, resolveBodyReadLimits(options));
   return unwrap(body, request.headers, options);
 }
 
@@ -42,7 +49,7 @@ export async function unwrapRequest(request: Request, options: RequestVerifyOpti
  * ```
  */
 export async function verifyRequest(request: Request, options: RequestVerifyOptions = {}): Promise<VerifiedDelivery> {
-  const body = await readBody(request, resolveMaxBodyBytes(options.maxBodyBytes));
+  const body = await readBody(request, resolveBodyReadLimits(options));
   return verify(body, request.headers, options);
 }
 
@@ -51,7 +58,8 @@ export async function verifyRequest(request: Request, options: RequestVerifyOpti
  * has no content-length to check up front, and `arrayBuffer()` would hold all of it in memory
  * before its size could be seen.
  */
-async function readBody(request: Request, max: number): Promise<Uint8Array> {
+async function readBody(request: Request, limits: BodyReadLimits): Promise<Uint8Array> {
+  const max = limits.maxBodyBytes;
   checkContentLength(request.headers.get('content-length'), max);
   if (request.bodyUsed) {
     fail(
@@ -63,9 +71,20 @@ async function readBody(request: Request, max: number): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array(0);
   const reader = stream.getReader();
   const body = collectBody(max);
+  // On expiry the reader is cancelled, which settles the pending read as done: no race of
+  // promises per chunk, and the stream is released at once.
+  let expired = false;
+  const timer =
+    limits.readTimeoutMs === Infinity
+      ? undefined
+      : setTimeout(() => {
+          expired = true;
+          reader.cancel().catch(() => {});
+        }, limits.readTimeoutMs);
   try {
     for (;;) {
       const chunk = await reader.read();
+      if (expired) throw bodyTimeout(limits.readTimeoutMs, body.received());
       if (chunk.done) return body.bytes();
       body.add(chunk.value);
     }
@@ -76,10 +95,13 @@ async function readBody(request: Request, max: number): Promise<Uint8Array> {
       reader.cancel().catch(() => {});
       throw error;
     }
+    if (expired) throw bodyTimeout(limits.readTimeoutMs, body.received());
     return fail(
       'invalid_body',
       'Reading the request body failed before it was complete (the sender disconnected or the connection broke); nothing was verified.',
       error,
     );
+  } finally {
+    clearTimeout(timer);
   }
 }
