@@ -1,7 +1,7 @@
 // A Bun server receiving deliveries on POST /webhooks:
 //   ANTHROPIC_WEBHOOK_SIGNING_KEY=whsec_… bun run index.ts
 // Bun serves the default export's fetch on `port`.
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -28,7 +28,7 @@ export default {
       }
       return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
-      if (err instanceof WebhookVerificationError) {
+      if (isWebhookVerificationError(err)) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
         // (so the sender retries once the secret is fixed).
         return Response.json({ error: err.code, message: err.message }, { status: err.status });

@@ -1,6 +1,6 @@
 // A Cloudflare Worker receiving deliveries on POST /webhooks. The secret is a Worker secret:
 // `npx wrangler secret put ANTHROPIC_WEBHOOK_SIGNING_KEY`.
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -30,7 +30,7 @@ export default {
       }
       return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
-      if (err instanceof WebhookVerificationError) {
+      if (isWebhookVerificationError(err)) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
         // (so the sender retries once the secret is fixed).
         return Response.json({ error: err.code, message: err.message }, { status: err.status });

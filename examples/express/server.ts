@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -53,7 +53,7 @@ export function createApp(options: WebhookAppOptions = {}): Express {
 }
 
 const answerError: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (err instanceof WebhookVerificationError) {
+  if (isWebhookVerificationError(err)) {
     // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
     // (so the sender retries once the secret is fixed).
     res.status(err.status).json({ error: err.code, message: err.message });

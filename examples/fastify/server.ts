@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -26,7 +26,7 @@ export function webhookRoutes(options: WebhookAppOptions = {}): FastifyPluginAsy
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     scope.setErrorHandler((err, _request, reply) => {
-      if (err instanceof WebhookVerificationError) {
+      if (isWebhookVerificationError(err)) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
         // (so the sender retries once the secret is fixed).
         return reply.code(err.status).send({ error: err.code, message: err.message });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -37,7 +37,7 @@ export function createApp(options: WebhookAppOptions = {}): Hono {
   });
 
   app.onError((err, c) => {
-    if (err instanceof WebhookVerificationError) {
+    if (isWebhookVerificationError(err)) {
       // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
       // (so the sender retries once the secret is fixed).
       return c.json({ error: err.code, message: err.message }, err.status);

@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -37,7 +37,9 @@ export function createWebhookServer(options: WebhookServerOptions = {}): Server 
       }
       reply(res, 200, { ok: true, duplicate: result.status === 'duplicate' });
     } catch (err) {
-      if (err instanceof WebhookVerificationError) {
+      // Not `instanceof`: the guard also holds when the error comes from another copy of the package
+      // (its CommonJS build beside the ESM one, as bundlers and test runners can load).
+      if (isWebhookVerificationError(err)) {
         // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
         // (so the sender retries once the secret is fixed).
         return reply(res, err.status, { error: err.code, message: err.message });

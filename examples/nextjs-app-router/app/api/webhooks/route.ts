@@ -1,6 +1,6 @@
 // POST /api/webhooks in a Next.js App Router project. Route files may export only route
 // handlers and route config, so the helpers below stay private to this file.
-import { WebhookVerificationError, dispatch, type WebhookEvent } from 'managed-agents-webhooks';
+import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 
@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
   } catch (err) {
-    if (err instanceof WebhookVerificationError) {
+    if (isWebhookVerificationError(err)) {
       // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
       // (so the sender retries once the secret is fixed).
       return Response.json({ error: err.code, message: err.message }, { status: err.status });
