@@ -1,4 +1,3 @@
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { loadNativeCrypto, nativeMac, type NativeCrypto, type NativeKey } from './native.js';
 import { signedContent } from './signature.js';
@@ -68,16 +67,21 @@ export function prepareKey(key: Uint8Array): KeyState {
   return state;
 }
 
+const BLOCK = 64;
+
 function pureKey(state: KeyState): PureKey {
   if (state.pure === undefined) {
-    // noble's HMAC pads and absorbs the key; its inner and outer states are all we keep.
-    const keyed = hmac.create(sha256, state.key);
-    state.pure = {
-      inner: keyed.iHash,
-      outer: keyed.oHash,
-      innerScratch: keyed.iHash.clone(),
-      outerScratch: keyed.oHash.clone(),
-    };
+    // RFC 2104: a key longer than a block is hashed first; the block-sized padded key XOR ipad
+    // starts the inner hash, XOR opad the outer one. Both are absorbed here, once per secret.
+    const key = state.key.length > BLOCK ? sha256(state.key) : state.key;
+    const pad = new Uint8Array(BLOCK);
+    pad.set(key);
+    for (let i = 0; i < BLOCK; i++) pad[i] = (pad[i] as number) ^ 0x36;
+    const inner = sha256.create().update(pad);
+    for (let i = 0; i < BLOCK; i++) pad[i] = (pad[i] as number) ^ (0x36 ^ 0x5c);
+    const outer = sha256.create().update(pad);
+    pad.fill(0);
+    state.pure = { inner, outer, innerScratch: inner.clone(), outerScratch: outer.clone() };
   }
   return state.pure;
 }
@@ -107,7 +111,8 @@ export function computeMac(key: KeyState, message: SignedMessage): Uint8Array {
   const state = pureKey(key);
   message.parts ??= signedContent(message.id, message.timestamp, message.body);
   // HMAC composed from the two SHA-256 states rather than noble's HMAC object, whose per-message
-  // clone, sub-view and double wipe cost more than the hashing at this size.
+  // clone, sub-view and double wipe cost more than the hashing at this size (and whose code
+  // would add a kilobyte to every bundle).
   const inner = state.inner._cloneInto(state.innerScratch);
   for (const part of message.parts) inner.update(part);
   inner.digestInto(macScratch);

@@ -42,9 +42,7 @@ export function loadNativeCrypto(): NativeCrypto | undefined {
     const native = crypto as NativeCrypto;
     const key = native.createSecretKey(new TextEncoder().encode(CHECK_KEY));
     const mac = native.createHmac('sha256', key).update(CHECK_DATA).digest();
-    if (mac.length !== CHECK_MAC.length) return undefined;
-    for (let i = 0; i < CHECK_MAC.length; i++) if (mac[i] !== CHECK_MAC[i]) return undefined;
-    return native;
+    return mac.length === CHECK_MAC.length && CHECK_MAC.every((byte, i) => mac[i] === byte) ? native : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { base64 } from '@scure/base';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import { fail } from './errors.js';
 import { prepareKey, type KeyState } from './hmac.js';
 
@@ -92,7 +92,7 @@ export function decodeSecret(secret: string): Uint8Array {
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   let key: Uint8Array;
   try {
-    key = base64.decode(withPadding(encoded));
+    key = decodeBase64(withPadding(encoded));
   } catch {
     const hint = /\s/.test(encoded)
       ? 'it contains whitespace or a line break — trim it'
@@ -135,5 +135,5 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A fresh endpoint secret, `whsec_` + base64 of 32 random bytes, for tests and local runs. */
 export function generateSecret(): string {
-  return PREFIX + base64.encode(crypto.getRandomValues(new Uint8Array(32)));
+  return PREFIX + encodeBase64(crypto.getRandomValues(new Uint8Array(32)));
 }

@@ -1,4 +1,4 @@
-import { base64 } from '@scure/base';
+import { encodeBase64, sextet } from './base64.js';
 
 const MAC_BYTES = 32;
 const SPACE = 0x20;
@@ -102,24 +102,10 @@ export function matchesSignature(mac: Uint8Array, count: number): boolean {
   return false;
 }
 
-// Base64 character → its 6 bits, or 64 for a character outside the alphabet.
-const SEXTETS = /* @__PURE__ */ (() => {
-  const table = new Uint8Array(128).fill(64);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
-  return table;
-})();
-
-function sextet(text: string, at: number): number {
-  const code = text.charCodeAt(at);
-  return code < 128 ? (SEXTETS[code] as number) : 64;
-}
-
 /**
  * Strict base64 of exactly 32 bytes (44 characters, one `=`, zero padding bits) decoded straight
  * from the header into the pool at `at`; false when it is not that. This runs for every candidate
- * on every delivery, where the general-purpose decoder showed up in profiles; secrets still go
- * through @scure/base.
+ * on every delivery, where a general-purpose decoder showed up in profiles.
  */
 function decodeMac(text: string, start: number, end: number, at: number): boolean {
   if (end - start !== 44 || text.charCodeAt(end - 1) !== 0x3d) return false;
@@ -147,5 +133,5 @@ function decodeMac(text: string, start: number, end: number, at: number): boolea
 
 /** The header value for a MAC: `v1,<base64>`. */
 export function formatSignature(mac: Uint8Array): string {
-  return `v1,${base64.encode(mac)}`;
+  return `v1,${encodeBase64(mac)}`;
 }
