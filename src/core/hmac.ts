@@ -33,37 +33,52 @@ export interface SignedMessage {
   parts: Uint8Array[] | undefined;
 }
 
-// undefined: not looked for yet; null: this runtime has none. Looked for once, at first use,
-// so importing the package does no work and a runtime without it pays one failed lookup.
+// undefined: not looked for yet; null: this runtime has none.
 let native: NativeCrypto | null | undefined;
-let forcedPure = false;
+let mode: 'auto' | 'pure' | 'native' = 'auto';
 
-/** The runtime's `node:crypto`, unless there is none or the portable path is forced. */
-function nativeCrypto(): NativeCrypto | undefined {
-  if (forcedPure) return undefined;
-  if (native === undefined) native = loadNativeCrypto() ?? null;
+// Getting node:crypto costs a fresh Node process about 2 ms (its modules load on first request),
+// more than the portable path spends on a hundred small deliveries. So the first few MACs stay
+// portable and the native module is looked for once, after them, or at once for a large body,
+// where the portable path is slowest. A process that checks one delivery and exits never
+// pays for it; a server reaches the native path within its first requests.
+const PORTABLE_MACS = 16;
+const LARGE_BODY = 256 * 1024;
+let portableMacs = 0;
+
+/** The runtime's `node:crypto` for a message of `size`, or `undefined` for the portable path. */
+function nativeFor(size: number): NativeCrypto | undefined {
+  if (mode === 'pure') return undefined;
+  if (native === undefined) {
+    if (mode === 'auto' && ++portableMacs <= PORTABLE_MACS && size < LARGE_BODY) return undefined;
+    native = loadNativeCrypto() ?? null;
+  }
   return native ?? undefined;
 }
 
 /**
- * Internal, for tests and the benchmark: `true` makes every MAC take the portable `@noble/hashes`
- * path even where the runtime has a native one, so both paths can be checked against each other.
+ * Internal, for tests and the benchmark. `'pure'` makes every MAC take the portable
+ * `@noble/hashes` path even where the runtime has a native one, `'native'` looks for the native
+ * one now instead of after the first few MACs, and `'auto'` (the default) restores the normal
+ * choice — so both paths can be run and checked against each other.
  */
-export function forcePureHmac(force: boolean): void {
-  forcedPure = force;
+export function setHmacPath(path: 'auto' | 'pure' | 'native'): void {
+  mode = path;
+  if (path === 'native') native ??= loadNativeCrypto() ?? null;
 }
 
-/** Which implementation the next MAC uses. Internal, for tests and the runtime matrix. */
+/** Which implementation the next MAC uses. Internal, for tests. */
 export function hmacPath(): 'native' | 'pure' {
-  return nativeCrypto() === undefined ? 'pure' : 'native';
+  return mode !== 'pure' && native ? 'native' : 'pure';
 }
 
 /** The key state for raw key bytes; the bytes are copied, so the caller may reuse its array. */
 export function prepareKey(key: Uint8Array): KeyState {
   const state: KeyState = { key: key.slice(), pure: undefined, native: undefined };
-  // The key is absorbed now rather than at the first delivery, for the path this runtime takes.
-  if (nativeCrypto() === undefined) pureKey(state);
-  else nativeKey(state);
+  // The key is absorbed now rather than at the first delivery, for the path in use; the other
+  // path's state is made if and when it is needed.
+  if (hmacPath() === 'native') nativeKey(state);
+  else pureKey(state);
   return state;
 }
 
@@ -104,7 +119,7 @@ const macScratch = new Uint8Array(32);
  * next call: compare or encode it before computing another.
  */
 export function computeMac(key: KeyState, message: SignedMessage): Uint8Array {
-  const crypto = nativeCrypto();
+  const crypto = nativeFor(message.body.length);
   if (crypto !== undefined) {
     return nativeMac(crypto, nativeKey(key), `${message.id}.${message.timestamp}.`, message.body);
   }
