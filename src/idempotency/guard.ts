@@ -57,6 +57,9 @@ export interface IdempotencyGuard {
  * ```
  */
 export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): IdempotencyGuard {
+  if (typeof options !== 'object' || options === null) {
+    fail('invalid_options', 'createIdempotencyGuard: options must be an object such as { store }, or left out.');
+  }
   const store = options.store ?? memoryStore();
   if (!isStore(store)) {
     fail(
