@@ -366,7 +366,7 @@ export function buildCorpus(lib: CorpusLibrary): CorpusCase[] {
       'the MAC of another secret',
       lib.sign({ id: ID, timestamp: STAMP, body: envelope, secret: other })['webhook-signature'],
     ],
-  ]) {
+  ] as Array<[string, string]>) {
     add({
       group: 'signature',
       name,
