@@ -21,6 +21,15 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 const dir = mkdtempSync(join(tmpdir(), 'maw-cli-polish-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Only PATH and what a test sets: the CLI must not depend on the caller's environment. Typed as
+ * ProcessEnv because framework type packages (Next.js) make some of its variables required.
+ */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: Partial<NodeJS.ProcessEnv> = { PATH: process.env.PATH ?? '', ...extra };
+  return env as NodeJS.ProcessEnv;
+}
+
 interface Run {
   code: number;
   stdout: string;
@@ -29,14 +38,9 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [cli, ...args], { env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 
@@ -51,7 +55,7 @@ function runIntoClosedPipe(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '' },
+      env: childEnv({}),
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -15,6 +15,15 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'maw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Only PATH and what a test sets: the CLI must not depend on the caller's environment. Typed as
+ * ProcessEnv because framework type packages (Next.js) make some of its variables required.
+ */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: Partial<NodeJS.ProcessEnv> = { PATH: process.env.PATH ?? '', ...extra };
+  return env as NodeJS.ProcessEnv;
+}
+
 interface Run {
   code: number;
   stdout: string;
@@ -23,14 +32,9 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [cli, ...args], { env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 
