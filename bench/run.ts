@@ -6,6 +6,12 @@ import { cpus } from 'node:os';
 import { Webhook } from 'standardwebhooks';
 // By name, so it runs the built package (dist/) through the exports map, as users get it.
 import { generateSecret, sign, unwrap, verify } from 'managed-agents-webhooks';
+// The same core from src/, bundled into this script as a second copy whose MAC is forced onto
+// the portable path: what Workers, browsers and edge runtimes run, measured on this machine.
+import { setHmacPath } from '../src/core/hmac.js';
+import { unwrap as unwrapSource } from '../src/core/verify.js';
+import { BUDGET_BYTES, kb, unwrapBundle } from './bundle-size.js';
+import { coldStart } from './cold-start.js';
 
 type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
 
@@ -19,6 +25,9 @@ interface Case {
 const ROUNDS = 9;
 const ROUND_MS = 200;
 const WARMUP_MS = 300;
+const COLD_SPAWNS = 21;
+
+setHmacPath('pure');
 
 const secret = generateSecret();
 const oldSecret = generateSecret();
@@ -112,6 +121,10 @@ function sdkVerifier(secrets: string[]): (body: string, headers: Headers3) => un
 const contenders: Array<[string, (c: Case) => (body: string, headers: Headers3) => unknown]> = [
   ['managed-agents-webhooks unwrap', (c) => (body, headers) => unwrap(body, headers, { secret: c.secrets })],
   ['managed-agents-webhooks verify', (c) => (body, headers) => verify(body, headers, { secret: c.secrets })],
+  [
+    'managed-agents-webhooks unwrap, pure JS (forced)',
+    (c) => (body, headers) => unwrapSource(body, headers, { secret: c.secrets }),
+  ],
   ['standardwebhooks Webhook#verify (reference)', (c) => referenceVerifier(c.secrets)],
   ['@anthropic-ai/sdk webhooks.unwrap', (c) => sdkVerifier(c.secrets)],
   ['node:crypto + JSON.parse (native)', (c) => nativeVerifier(c.secrets)],
@@ -147,6 +160,8 @@ console.log(
 );
 
 const rows: string[][] = [];
+// Ratio to native per case and contender, for the targets checked at the end.
+const vsNative = new Map<string, number>();
 for (const c of cases) {
   const calls = contenders.map(([name, make]) => {
     const fn = make(c);
@@ -161,8 +176,10 @@ for (const c of cases) {
   const results = calls.map(({ name, samples }) => ({ name, ops: median(samples) }));
   const reference = results.find((r) => r.name.includes('(reference)'))?.ops ?? 1;
   const native = results.find((r) => r.name.includes('(native)'))?.ops ?? 1;
-  for (const r of results)
+  for (const r of results) {
     rows.push([c.name, r.name, fmt(r.ops), `${(r.ops / reference).toFixed(2)}×`, `${(r.ops / native).toFixed(2)}×`]);
+    vsNative.set(`${c.name} / ${r.name}`, r.ops / native);
+  }
   rows.push([]);
 }
 
@@ -173,3 +190,49 @@ const line = (cells: string[]): string =>
 console.log(`| ${line(header)} |`);
 console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
 for (const r of rows) if (r.length > 0) console.log(`| ${line(r)} |`);
+
+// Further sections, one module each; a section prints its own table and adds its targets.
+const targets: Array<[string, boolean]> = [];
+const ratio = (key: string): number => vsNative.get(key) ?? 0;
+for (const c of cases) {
+  const r = ratio(`${c.name} / managed-agents-webhooks unwrap`);
+  targets.push([`unwrap ≥ 0.95× native, ${c.name}: ${r.toFixed(2)}×`, r >= 0.95]);
+}
+const small = cases[0]?.name ?? '';
+const pure = ratio(`${small} / managed-agents-webhooks unwrap, pure JS (forced)`);
+targets.push([`pure JS (forced) ≥ 0.85× native, ${small}: ${pure.toFixed(2)}×`, pure >= 0.85]);
+
+console.log(
+  `\ncold start: a fresh \`node\` imports the verifier and checks one delivery; median of ${COLD_SPAWNS} interleaved spawns each`,
+);
+console.log(
+  "(process: spawn to exit, wall; inside: import + verify, from performance.now() in the child; CPU: the child's user + system)\n",
+);
+const cold = coldStart(COLD_SPAWNS);
+const empty = cold.find((r) => r.name === 'empty node');
+console.log('| verifier | process ms | over empty node | inside ms | CPU ms |');
+console.log('|---|--:|--:|--:|--:|');
+for (const r of cold) {
+  const over = empty === undefined ? '' : `+${(r.processMs - empty.processMs).toFixed(1)}`;
+  console.log(
+    `| ${r.name} | ${r.processMs.toFixed(1)} | ${over} | ${r.importVerifyMs.toFixed(2)} | ${r.cpuMs.toFixed(1)} |`,
+  );
+}
+const ours = cold.find((r) => r.name.startsWith('managed-agents-webhooks'));
+const theirs = cold.find((r) => r.name.includes('(reference)'));
+if (ours !== undefined && theirs !== undefined) {
+  targets.push([
+    `cold start ≤ standardwebhooks: import + verify ${ours.importVerifyMs.toFixed(2)} ms vs ${theirs.importVerifyMs.toFixed(2)} ms`,
+    ours.importVerifyMs <= theirs.importVerifyMs,
+  ]);
+}
+
+const size = await unwrapBundle();
+console.log(
+  `\nunwrap bundle (esbuild, platform=neutral, minified): ${kb(size.minified)}, ${kb(size.gzipped)} gzip (budget ${kb(BUDGET_BYTES)}); Node built-ins: ${size.builtins.length === 0 ? 'none' : size.builtins.join(', ')}`,
+);
+targets.push([`unwrap bundle ≤ ${kb(BUDGET_BYTES)} gzip: ${kb(size.gzipped)}`, size.gzipped <= BUDGET_BYTES]);
+targets.push(['unwrap bundle free of Node built-ins', size.builtins.length === 0]);
+
+console.log('\ntargets:');
+for (const [what, met] of targets) console.log(`  ${met ? 'met ' : 'MISS'}  ${what}`);

@@ -29,6 +29,8 @@ export interface SignedMessage {
   readonly id: string;
   readonly timestamp: string;
   readonly body: string | Uint8Array;
+  /** `id.timestamp.`, made once for every key on the native path. */
+  readonly prefix: string;
   /** The content as bytes, built once for the portable path and shared by every key. */
   parts: Uint8Array[] | undefined;
 }
@@ -108,7 +110,7 @@ function nativeKey(state: KeyState): NativeKey {
 
 /** The message to MAC for a delivery; cheap until a path needs it in its own form. */
 export function signedMessage(id: string, timestamp: string, body: string | Uint8Array): SignedMessage {
-  return { id, timestamp, body, parts: undefined };
+  return { id, timestamp, body, prefix: `${id}.${timestamp}.`, parts: undefined };
 }
 
 // The portable MAC lands here; never leaves a verification, which is synchronous.
@@ -121,7 +123,7 @@ const macScratch = new Uint8Array(32);
 export function computeMac(key: KeyState, message: SignedMessage): Uint8Array {
   const crypto = nativeFor(message.body.length);
   if (crypto !== undefined) {
-    return nativeMac(crypto, nativeKey(key), `${message.id}.${message.timestamp}.`, message.body);
+    return nativeMac(crypto, nativeKey(key), message.prefix, message.body);
   }
   const state = pureKey(key);
   message.parts ??= signedContent(message.id, message.timestamp, message.body);
