@@ -53,7 +53,7 @@ describe('a worker process killed mid-job', () => {
     const queue = track(createEventQueue({ connection, name }));
 
     const child: ChildProcess = spawn(process.execPath, [workerScript], {
-      env: { PATH: process.env.PATH ?? '', REDIS_PORT: String(redis.port), QUEUE_NAME: name },
+      env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', REDIS_PORT: String(redis.port), QUEUE_NAME: name },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
