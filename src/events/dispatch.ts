@@ -16,6 +16,7 @@ export interface UnknownWebhookEvent {
  * handler may return its own type; `R` only bounds them all (leave it out for any return type).
  */
 export type EventHandlers<R = unknown> = { [T in WebhookEventType]?: (event: WebhookEventOf<T>) => R } & {
+  /** Called for every event without a handler of its own, including types newer than this version. */
   default?: (event: WebhookEvent | UnknownWebhookEvent) => R;
 };
 
@@ -28,7 +29,12 @@ type HandlerKey = WebhookEventType | 'default';
  */
 export type DispatchResult<H> =
   | { [K in keyof H]-?: NonNullable<H[K]> extends (...args: never[]) => infer R ? R : never }[keyof H]
-  | (H extends { default: (...args: never[]) => unknown } ? never : undefined);
+  | (H extends {
+      /** A `default` handler: some handler always runs. */
+      default: (...args: never[]) => unknown;
+    }
+      ? never
+      : undefined);
 
 /**
  * Calls the handler for `event.data.type` with the narrowed event, or `default` (also for
