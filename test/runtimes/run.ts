@@ -156,10 +156,12 @@ function parse(output: string): SmokeResult {
   return JSON.parse(line.slice(line.indexOf('SMOKE ') + 6)) as SmokeResult;
 }
 
+/** `hmac`: the HMAC path the runtime must take — native where it offers node:crypto. */
 async function record(
   runtime: string,
   produce: () => Promise<SmokeResult>,
   extra?: (r: SmokeResult) => string | undefined,
+  hmac?: SmokeResult['hmac'],
 ): Promise<void> {
   let outcome: Outcome;
   try {
@@ -173,11 +175,17 @@ async function record(
           ? 'no global Request, so the web adapter was not run'
           : ran !== EXPECTED_CHECKS
             ? `ran ${ran} checks, expected ${EXPECTED_CHECKS}`
-            : extra?.(result);
+            : hmac !== undefined && result.hmac !== hmac
+              ? `took the ${result.hmac} HMAC path, expected ${hmac}`
+              : extra?.(result);
     const nodeFree = extra === undefined ? '' : ', no process or Buffer';
     outcome =
       problem === undefined
-        ? { runtime, ok: true, detail: `${result.passed} checks, web adapter on a real Request${nodeFree}` }
+        ? {
+            runtime,
+            ok: true,
+            detail: `${result.passed} checks, web adapter on a real Request${nodeFree}, HMAC ${result.hmac}`,
+          }
         : {
             runtime,
             ok: false,
@@ -198,8 +206,8 @@ async function version(command: string, args: string[]): Promise<string> {
 
 async function nodeLike(label: string, binary: string): Promise<void> {
   const v = await version(binary, ['--version']).catch(() => '?');
-  await record(`${label} ${v} (import)`, async () => parse(await run(binary, ['esm.mjs'])));
-  await record(`${label} ${v} (require)`, async () => parse(await run(binary, ['cjs.cjs'])));
+  await record(`${label} ${v} (import)`, async () => parse(await run(binary, ['esm.mjs'])), undefined, 'native');
+  await record(`${label} ${v} (require)`, async () => parse(await run(binary, ['cjs.cjs'])), undefined, 'native');
 }
 
 async function workerd(): Promise<void> {
@@ -221,6 +229,7 @@ async function workerd(): Promise<void> {
     `workerd ${v}`,
     async () => parse(await run(binary, ['test', 'workerd.capnp'])),
     (r) => (r.globals.process || r.globals.Buffer ? 'Node globals present without nodejs_compat' : undefined),
+    'pure',
   );
 }
 
@@ -249,6 +258,7 @@ async function edgeRuntime(): Promise<void> {
       return (await vm.evaluate('__smoke.run()')) as SmokeResult;
     },
     (r) => (r.globals.process || r.globals.Buffer ? 'process or Buffer is defined inside the edge VM' : undefined),
+    'pure',
   );
 }
 
@@ -297,6 +307,7 @@ async function chromium(): Promise<void> {
       `headless ${v.replace(/ built on .*/, '')}`,
       async () => parse(await run(CHROMIUM, [...flags, '--virtual-time-budget=20000', '--dump-dom', url])),
       (r) => (r.globals.process || r.globals.Buffer ? 'Node globals in the page' : undefined),
+      'pure',
     );
   } finally {
     server.close();
@@ -369,14 +380,17 @@ if (ready) {
   await nodeLike('node', BINARIES.node24);
   await guarded('deno', async () => {
     const v = (await version(BINARIES.deno, ['--version'])).split(' ')[0] ?? '?';
-    await record(`deno ${v}`, async () =>
-      parse(await run(BINARIES.deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])),
+    await record(
+      `deno ${v}`,
+      async () => parse(await run(BINARIES.deno, ['run', '--no-prompt', '--allow-read', 'esm.mjs'])),
+      undefined,
+      'native',
     );
   });
   await guarded('bun', async () => {
     const v = await version(BINARIES.bun, ['--version']);
-    await record(`bun ${v} (import)`, async () => parse(await run(BINARIES.bun, ['esm.mjs'])));
-    await record(`bun ${v} (require)`, async () => parse(await run(BINARIES.bun, ['cjs.cjs'])));
+    await record(`bun ${v} (import)`, async () => parse(await run(BINARIES.bun, ['esm.mjs'])), undefined, 'native');
+    await record(`bun ${v} (require)`, async () => parse(await run(BINARIES.bun, ['cjs.cjs'])), undefined, 'native');
   });
   await guarded('workerd', workerd);
   await guarded('@edge-runtime/vm', edgeRuntime);

@@ -12,9 +12,45 @@ export interface SmokeResult {
   failed: string[];
   /** Node globals seen by the code under test; edge runtimes must have neither. */
   globals: { process: boolean; Buffer: boolean; Request: boolean };
+  /**
+   * The HMAC implementation the package took: `native` when it computed MACs with the runtime's
+   * `node:crypto` (reached through `process.getBuiltinModule`), else `pure` (@noble/hashes).
+   */
+  hmac: 'native' | 'pure';
+}
+
+interface ProcessLike {
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/**
+ * Counts the MACs the package computes through `node:crypto`, by handing it a counting wrapper
+ * when it asks `process.getBuiltinModule` for the module. Installed before the package's first
+ * MAC, since it looks the module up once.
+ */
+function watchNativeHmac(): () => number {
+  const host = (globalThis as { process?: ProcessLike }).process;
+  const original = host?.getBuiltinModule;
+  let macs = 0;
+  if (host === undefined || typeof original !== 'function') return () => macs;
+  host.getBuiltinModule = (id: string): unknown => {
+    const module = original.call(host, id) as Record<string, unknown> | undefined;
+    if ((id !== 'node:crypto' && id !== 'crypto') || module === undefined) return module;
+    const createHmac = module.createHmac as (...args: unknown[]) => unknown;
+    const createSecretKey = module.createSecretKey as (...args: unknown[]) => unknown;
+    return {
+      createSecretKey: (...args: unknown[]) => createSecretKey.apply(module, args),
+      createHmac: (...args: unknown[]) => {
+        macs++;
+        return createHmac.apply(module, args);
+      },
+    };
+  };
+  return () => macs;
 }
 
 export async function smoke(lib: typeof Library, web: typeof Web | undefined): Promise<SmokeResult> {
+  const nativeMacs = watchNativeHmac();
   let passed = 0;
   const failed: string[] = [];
   const check = async (name: string, run: () => unknown): Promise<void> => {
@@ -96,5 +132,6 @@ export async function smoke(lib: typeof Library, web: typeof Web | undefined): P
     passed,
     failed,
     globals: { process: g.process !== undefined, Buffer: g.Buffer !== undefined, Request: hasRequest },
+    hmac: nativeMacs() > 0 ? 'native' : 'pure',
   };
 }
