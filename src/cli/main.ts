@@ -3,7 +3,6 @@ import { UsageError } from './args.js';
 import { demoCommand, DEMO_USAGE } from './demo-command.js';
 import { consoleOutput, exitQuietlyOnClosedPipe, type Output } from './io.js';
 import { queueCommand, QUEUE_USAGE } from './queue-command.js';
-import { queueCommand, QUEUE_USAGE } from './queue-command.js';
 import { secretCommand, SECRET_USAGE } from './secret-command.js';
 import { sendCommand, SEND_USAGE } from './send-command.js';
 import { signCommand, SIGN_USAGE } from './sign-command.js';
@@ -19,7 +18,6 @@ Commands:
   verify   verify a captured delivery and explain why it fails
   demo     run a local receiver and send it every event type and every attack
   queue    list or retry the dead letters of a managed-agents-webhooks/queue (BullMQ)
-  queue    list or retry the dead letters of a managed-agents-webhooks/queue (BullMQ)
 
 Run "managed-agents-webhooks <command> --help" for a command's options, --version for the version.
 Exit codes: 0 ok, 1 a check failed, 2 usage error.`;
@@ -32,7 +30,6 @@ const COMMANDS: Record<string, [Command, string]> = {
   send: [sendCommand, SEND_USAGE],
   verify: [verifyCommand, VERIFY_USAGE],
   demo: [demoCommand, DEMO_USAGE],
-  queue: [queueCommand, QUEUE_USAGE],
   queue: [queueCommand, QUEUE_USAGE],
 };
 
