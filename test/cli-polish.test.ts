@@ -228,6 +228,44 @@ describe('sign --out DIR writes files that verify', () => {
   });
 });
 
+describe('timestamps in the wrong unit', () => {
+  const nowS = Math.floor(Date.now() / 1000);
+
+  it('verify --now in milliseconds is a usage error that gives the seconds', async () => {
+    const r = await run(['verify', '--secret', secret, '--now', String(nowS * 1000), '--body', '-', '-H', 'a: b']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--now takes Unix seconds; ${nowS * 1000} looks like milliseconds — use ${nowS}`);
+  });
+
+  it('a delivery stamped in milliseconds is refused with a message that says so', async () => {
+    const out = join(dir, 'ms-stamp');
+    const signed = await run([
+      'sign',
+      '--secret',
+      secret,
+      '--type',
+      'session.created',
+      '--timestamp',
+      String(nowS * 1000),
+      '--out',
+      out,
+    ]);
+    expect(signed.code).toBe(0);
+    const r = await run([
+      'verify',
+      '--secret',
+      secret,
+      '--body',
+      join(out, 'body.json'),
+      '--headers',
+      join(out, 'headers.txt'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refused: timestamp_too_new (HTTP 400)');
+    expect(r.stdout).toContain('The webhook-timestamp is ~1000× the clock: it looks like milliseconds');
+  });
+});
+
 describe('verify without a secret', () => {
   it("points to the endpoint's secret in the Console, not to a new secret", async () => {
     const r = await run(['verify', '--body', '-', '-H', 'webhook-id: x']);

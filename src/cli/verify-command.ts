@@ -35,10 +35,14 @@ export function verifyCommand(args: string[], io: Output): number {
   const secret = resolveSecret(parsed, ENDPOINT_SECRET_HINT);
   const bodyPath = str(parsed, 'body');
   if (bodyPath === undefined) throw new UsageError('--body FILE is required (the body exactly as received)');
-  // Headers first: a usage mistake there must not wait on a body piped to standard input.
+  // Flags first: a usage mistake must not wait on a body piped to standard input.
   const headers = collectHeaders(str(parsed, 'headers'), parsed.values.header as string[] | undefined);
-  const body = readInput(bodyPath);
   const nowS = seconds(parsed, 'now');
+  // Eleven digits or more is past the year 5138 in seconds: a value copied from Date.now().
+  if (nowS !== undefined && nowS >= 1e11) {
+    throw new UsageError(`--now takes Unix seconds; ${nowS} looks like milliseconds — use ${Math.floor(nowS / 1000)}`);
+  }
+  const body = readInput(bodyPath);
   const options: VerifyOptions = { secret, now: nowS === undefined ? Date.now() : nowS * 1000 };
   const tolerance = str(parsed, 'tolerance');
   if (tolerance !== undefined) options.toleranceSeconds = Number(tolerance);
