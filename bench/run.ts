@@ -222,9 +222,15 @@ for (const r of cold) {
 const ours = cold.find((r) => r.name.startsWith('managed-agents-webhooks'));
 const theirs = cold.find((r) => r.name.includes('(reference)'));
 if (ours !== undefined && theirs !== undefined) {
+  // Both measures: wall time inside the child counts waits for file reads, which other load on
+  // the machine stretches; CPU time counts only the work done.
   targets.push([
-    `cold start ≤ standardwebhooks: import + verify ${ours.importVerifyMs.toFixed(2)} ms vs ${theirs.importVerifyMs.toFixed(2)} ms`,
+    `cold start ≤ standardwebhooks, import + verify: ${ours.importVerifyMs.toFixed(2)} ms vs ${theirs.importVerifyMs.toFixed(2)} ms`,
     ours.importVerifyMs <= theirs.importVerifyMs,
+  ]);
+  targets.push([
+    `cold start ≤ standardwebhooks, process CPU: ${ours.cpuMs.toFixed(1)} ms vs ${theirs.cpuMs.toFixed(1)} ms`,
+    ours.cpuMs <= theirs.cpuMs,
   ]);
 }
 
