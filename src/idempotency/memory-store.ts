@@ -15,6 +15,8 @@ interface Entry {
   readonly expiresAt: number;
   /** Write order across the whole store: the smallest live one is the oldest write. */
   readonly seq: number;
+  /** Set when the entry is overwritten or deleted: its queue item is then stale, known without a lookup. */
+  dead: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ interface Entry {
  * behind as a stale item, skipped when it reaches the head and dropped by compaction.
  */
 interface Queue {
+  readonly ttlMs: number;
   items: Entry[];
   head: number;
 }
@@ -57,11 +60,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') fail('invalid_options', 'memoryStore: now must be a function returning milliseconds.');
   const entries = new Map<string, Entry>();
-  const queues = new Map<number, Queue>();
+  // An array, not a Map: eviction walks it on every write to a full store, without allocating.
+  let queues: Queue[] = [];
   let queued = 0;
   let seq = 0;
 
-  const isLive = (item: Entry): boolean => entries.get(item.key) === item;
+  const isLive = (item: Entry): boolean => !item.dead;
+
+  const remove = (entry: Entry): void => {
+    entry.dead = true;
+    entries.delete(entry.key);
+  };
 
   /** The queue's oldest live entry, dropping stale items on the way; each item is passed once. */
   const headOf = (queue: Queue): Entry | undefined => {
@@ -81,10 +90,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
 
   const evictOne = (t: number): void => {
     let oldest: Entry | undefined;
-    for (const [ttl, queue] of queues) {
+    let emptied = false;
+    for (const queue of queues) {
       const head = headOf(queue);
       if (head === undefined) {
-        queues.delete(ttl);
+        emptied = true;
         continue;
       }
       if (head.expiresAt <= t) {
@@ -93,7 +103,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
       }
       if (oldest === undefined || head.seq < oldest.seq) oldest = head;
     }
-    if (oldest !== undefined) entries.delete(oldest.key);
+    if (emptied) queues = queues.filter((queue) => queue.head < queue.items.length);
+    if (oldest !== undefined) remove(oldest);
   };
 
   /**
@@ -102,28 +113,26 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
    */
   const compact = (): void => {
     queued = 0;
-    for (const [ttl, queue] of queues) {
+    for (const queue of queues) {
       queue.items = queue.items.slice(queue.head).filter(isLive);
       queue.head = 0;
       queued += queue.items.length;
-      if (queue.items.length === 0) queues.delete(ttl);
     }
+    queues = queues.filter((queue) => queue.items.length > 0);
   };
 
   const queueFor = (ttlMs: number): Queue => {
-    let queue = queues.get(ttlMs);
-    if (queue === undefined) {
-      if (queues.size >= MAX_QUEUES) return [...queues.values()].pop() as Queue;
-      queue = { items: [], head: 0 };
-      queues.set(ttlMs, queue);
-    }
+    for (const queue of queues) if (queue.ttlMs === ttlMs) return queue;
+    if (queues.length >= MAX_QUEUES) return queues[queues.length - 1] as Queue;
+    const queue: Queue = { ttlMs, items: [], head: 0 };
+    queues.push(queue);
     return queue;
   };
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
     if (entry !== undefined && entry.expiresAt <= now()) {
-      entries.delete(key);
+      remove(entry);
       return undefined;
     }
     return entry;
@@ -131,9 +140,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
 
   const put = (key: string, value: string, ttlMs: number): void => {
     const t = now();
-    entries.delete(key);
-    if (entries.size >= maxEntries) evictOne(t);
-    const entry: Entry = { key, value, expiresAt: t + ttlMs, seq: seq++ };
+    const previous = entries.get(key);
+    // Overwritten in place: the Map's own order no longer matters, the queues keep it.
+    if (previous !== undefined) previous.dead = true;
+    else if (entries.size >= maxEntries) evictOne(t);
+    const entry: Entry = { key, value, expiresAt: t + ttlMs, seq: seq++, dead: false };
     entries.set(key, entry);
     queueFor(ttlMs).items.push(entry);
     if (++queued > 2 * entries.size + 1024) compact();
@@ -151,7 +162,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
       put(key, DONE, ttlMs);
     },
     async release(key, token) {
-      if (live(key)?.value === token) entries.delete(key);
+      const entry = live(key);
+      if (entry?.value === token) remove(entry);
     },
   };
 }
