@@ -12,6 +12,7 @@ import { setHmacPath } from '../src/core/hmac.js';
 import { unwrap as unwrapSource } from '../src/core/verify.js';
 import { BUDGET_BYTES, kb, unwrapBundle } from './bundle-size.js';
 import { coldStart } from './cold-start.js';
+import { hostileBench } from './hostile.js';
 import { queueBench } from './queue.js';
 
 type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
@@ -242,6 +243,8 @@ targets.push([`unwrap bundle ≤ ${kb(BUDGET_BYTES)} gzip: ${kb(size.gzipped)}`,
 targets.push(['unwrap bundle free of Node built-ins', size.builtins.length === 0]);
 
 await queueBench();
+
+targets.push(...(await hostileBench()));
 
 console.log('\ntargets:');
 for (const [what, met] of targets) console.log(`  ${met ? 'met ' : 'MISS'}  ${what}`);
