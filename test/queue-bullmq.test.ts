@@ -212,7 +212,8 @@ describe('worker', () => {
     expect(await queue.retryFailed(['evt_unknown', alive.id])).toBe(0);
 
     healthy = true;
-    expect(await queue.retryFailed()).toBe(1);
+    const { retryFailed } = queue; // methods do not depend on \`this\`
+    expect(await retryFailed()).toBe(1);
     await until(async () => (await queue.queue.getCompletedCount()) === 1, 10_000, 'the retried job to complete');
     expect(runs).toBe(4);
     expect(await queue.failed()).toEqual([]);

@@ -66,8 +66,10 @@ export async function queueCommand(args: string[], io: Output = consoleOutput): 
 async function open(parsed: Parsed, url: string, timeoutMs: number): Promise<EventQueue> {
   let queueModule: typeof import('../queue/index.js');
   try {
-    // Loaded here, so the other commands work without the optional bullmq installed.
-    queueModule = await import('../queue/index.js');
+    // The package's own ./queue entry, beside dist/cli.js, loaded only now: the other commands
+    // work without the optional bullmq, and the CLI bundle carries no second copy of the queue.
+    const entry = new URL('./queue.js', import.meta.url).href;
+    queueModule = (await import(entry)) as typeof import('../queue/index.js');
   } catch (error) {
     throw new UsageError(`queue needs bullmq: npm install bullmq (${message(error)})`);
   }

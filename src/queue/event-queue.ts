@@ -146,6 +146,24 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     return { status: stored === undefined || stored.data.receipt === mine ? 'enqueued' : 'duplicate' };
   }
 
+  async function failed(): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    // Bounded by the failed set's size at the time of the call, read in pages.
+    const total = await queue.getFailedCount();
+    for (let start = 0; start < total; start += PAGE) {
+      for (const job of await queue.getFailed(start, Math.min(start + PAGE, total) - 1)) {
+        if (!isEventJobData(job.data)) continue;
+        letters.push({
+          event: job.data.event,
+          error: job.failedReason ?? '',
+          attempts: job.attemptsMade,
+          failedAt: new Date(job.finishedOn ?? 0),
+        });
+      }
+    }
+    return letters;
+  }
+
   return {
     queue,
     async enqueue(event) {
@@ -154,27 +172,11 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       }
       return withTimeout(add(event), timeoutMs);
     },
-    async failed() {
-      const letters: DeadLetter[] = [];
-      // Bounded by the failed set's size at the time of the call, read in pages.
-      const total = await queue.getFailedCount();
-      for (let start = 0; start < total; start += PAGE) {
-        for (const job of await queue.getFailed(start, Math.min(start + PAGE, total) - 1)) {
-          if (!isEventJobData(job.data)) continue;
-          letters.push({
-            event: job.data.event,
-            error: job.failedReason ?? '',
-            attempts: job.attemptsMade,
-            failedAt: new Date(job.finishedOn ?? 0),
-          });
-        }
-      }
-      return letters;
-    },
+    failed,
     async retryFailed(eventIds) {
       const jobIds =
         eventIds === undefined
-          ? (await this.failed()).map((letter) => eventJobId(letter.event.id))
+          ? (await failed()).map((letter) => eventJobId(letter.event.id))
           : eventIds.map(eventJobId);
       let count = 0;
       for (const jobId of new Set(jobIds)) {
