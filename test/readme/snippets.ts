@@ -18,14 +18,14 @@ export interface SnippetError {
   message: string;
 }
 
-/** Every ```ts block of the Markdown, in order. */
+/** Every ```ts (or ```typescript) block of the Markdown, in order. */
 export function extractSnippets(markdown: string): Snippet[] {
   const lines = markdown.split('\n');
   const snippets: Snippet[] = [];
   let open: { line: number; code: string[] } | undefined;
   for (const [i, text] of lines.entries()) {
     if (open === undefined) {
-      if (/^\s*```ts\s*$/.test(text)) open = { line: i + 2, code: [] };
+      if (/^\s*```(ts|typescript)\s*$/.test(text)) open = { line: i + 2, code: [] };
     } else if (/^\s*```\s*$/.test(text)) {
       snippets.push({ line: open.line, code: open.code.join('\n') });
       open = undefined;
