@@ -28,6 +28,8 @@ export interface StartOptions {
   readyUrl?: string;
   readyText?: RegExp;
   timeoutMs: number;
+  /** Called with each complete line the process prints. */
+  onLine?: (line: string) => void;
 }
 
 /** Spawns `command` in its own process group so its children stop with it. */
@@ -39,8 +41,16 @@ export async function startService(command: string, args: string[], options: Sta
     detached: true,
   });
   let log = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (log += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (log += chunk));
+  let partial = '';
+  const onData = (chunk: string): void => {
+    log += chunk;
+    if (options.onLine === undefined) return;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line);
+  };
+  child.stdout?.setEncoding('utf8').on('data', onData);
+  child.stderr?.setEncoding('utf8').on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const service: ServiceProcess = { output: () => log, stop: () => stop(child, exited) };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateSecret } from '../../src/index.js';
 import { chunkedBody, delivery, refusals } from './deliveries.js';
-import { post } from './http.js';
+import { post, postOnNewConnection, type Answer } from './http.js';
 
 /** A running example receiver: where to POST, and how to stop it. */
 export interface RunningReceiver {
@@ -13,11 +13,6 @@ export type StartReceiver = (options: { secret: string; log: (line: string) => v
 
 const MiB = 1024 * 1024;
 
-/**
- * What every example receiver must do over real HTTP: handle a valid delivery once, answer a
- * re-delivery as a duplicate, refuse bad deliveries with 400 and the right code, and oversized
- * ones with 413 — and keep serving afterwards. Call inside a `describe`.
- */
 export interface ContractOptions {
   /**
    * The framework buffers and parses every body before the receiver runs (Google Cloud
@@ -26,8 +21,25 @@ export interface ContractOptions {
    * case then only requires a refusal (4xx) and a server that keeps serving.
    */
   frameworkParsesFirst?: string;
+  /**
+   * The server closes the connection after refusing a body mid-stream (Next.js does): the sender
+   * may then see the connection reset while still writing, instead of the 413. Name why, and that
+   * case accepts either.
+   */
+  closesAfterOversize?: string;
+  /**
+   * A known defect: after refusing a body mid-stream the server keeps the connection open with
+   * the rest of the body unread on it, so the next request on that connection fails. Name it; the
+   * "keeps serving" case then uses a new connection (pin the defect in a test of its own).
+   */
+  leavesUnreadBody?: string;
 }
 
+/**
+ * What every example receiver must do over real HTTP: handle a valid delivery once, answer a
+ * re-delivery as a duplicate, refuse bad deliveries with 400 and the right code, and oversized
+ * ones with 413 — and keep serving afterwards. Call inside a `describe`.
+ */
 export function receiverContract(start: StartReceiver, options: ContractOptions = {}): void {
   const secret = generateSecret();
   const logs: string[] = [];
@@ -81,7 +93,19 @@ export function receiverContract(start: StartReceiver, options: ContractOptions 
     expect(answer.body.error).toBe('body_too_large');
   });
 
-  if (options.frameworkParsesFirst === undefined) {
+  if (options.closesAfterOversize !== undefined) {
+    it(`refuses a 4 MiB chunked body with 413, or a reset while it is still being sent (${options.closesAfterOversize})`, async () => {
+      const d = delivery(secret);
+      const answer = await post(url(), chunkedBody(4 * MiB), d.headers).catch((error: unknown) => error);
+      if (answer instanceof Error) {
+        const code = (answer.cause as { code?: string } | undefined)?.code;
+        expect(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']).toContain(code);
+      } else {
+        expect((answer as Answer).status).toBe(413);
+        expect((answer as Answer).body.error).toBe('body_too_large');
+      }
+    });
+  } else if (options.frameworkParsesFirst === undefined) {
     it('refuses a 4 MiB chunked body, which has no content-length to check up front, with 413', async () => {
       const d = delivery(secret);
       const answer = await post(url(), chunkedBody(4 * MiB), d.headers);
@@ -100,6 +124,9 @@ export function receiverContract(start: StartReceiver, options: ContractOptions 
   }
 
   it('keeps serving valid deliveries after refusing oversized ones', async () => {
-    expect((await post(url(), delivery(secret))).status).toBe(200);
+    const d = delivery(secret);
+    // A new connection, so the known defect does not decide this case (see leavesUnreadBody).
+    const send = options.leavesUnreadBody === undefined ? post(url(), d) : postOnNewConnection(url(), d);
+    expect((await send).status).toBe(200);
   });
 }
