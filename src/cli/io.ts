@@ -20,15 +20,19 @@ export interface Output {
   progress(line: string): void;
 }
 
+/** The exit code of a writer whose reader left, as a shell reports death by SIGPIPE (128 + 13). */
+export const CLOSED_PIPE_EXIT_CODE = 141;
+
 /**
  * Exits quietly when the reader of our output goes away (`demo | head -1`): the rest of the
- * output has nowhere to go, and an EPIPE stack trace would bury the lines that were read.
+ * output has nowhere to go, and an EPIPE stack trace would bury the lines that were read. Not 0:
+ * the checks did not finish, so under `set -o pipefail` a cut-short conformance run must not pass.
  */
 export function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      process.exit(0);
+      process.exit(CLOSED_PIPE_EXIT_CODE);
     });
   }
 }

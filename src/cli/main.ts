@@ -20,7 +20,7 @@ Commands:
   queue    list or retry the dead letters of a managed-agents-webhooks/queue (BullMQ)
 
 Run "managed-agents-webhooks <command> --help" for a command's options, --version for the version.
-Exit codes: 0 ok, 1 a check failed, 2 usage error.`;
+Exit codes: 0 ok, 1 a check failed, 2 usage error, 141 output closed early (e.g. | head).`;
 
 type Command = (args: string[], io: Output) => number | Promise<number>;
 
