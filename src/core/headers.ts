@@ -43,11 +43,15 @@ export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
       `Headers must be a Headers object, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}. Pass the request's headers as they are (req.headers or request.headers).`,
     );
   }
-  const found = readRaw(headers);
-  const id = single('webhook-id', found.id);
-  const timestamp = single('webhook-timestamp', found.timestamp);
+  const raw = readRaw(headers);
+  const found = raw instanceof Found ? raw : undefined;
+  // Each name as one plain string is what every framework hands over: checked without gathering.
+  const id = found ? single('webhook-id', found.id) : plain('webhook-id', (raw as Plain)[0]);
+  const timestamp = found
+    ? single('webhook-timestamp', found.timestamp)
+    : plain('webhook-timestamp', (raw as Plain)[1]);
   // Several signature headers are as good as one with their entries space-separated.
-  const signature = found.signature.values.join(' ');
+  const signature = found ? found.signature.values.join(' ') : plain('webhook-signature', (raw as Plain)[2]);
   if (!signature) missing('webhook-signature');
   checkId(id);
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
@@ -106,12 +110,7 @@ class Found {
   private push(into: Gathered, value: string): void {
     if (++this.count > MAX_WEBHOOK_HEADER_VALUES) tooMany(into.name, this.count);
     into.chars += value.length + (into.values.length > 0 ? 1 : 0);
-    if (into.chars > MAX_WEBHOOK_HEADER_CHARS) {
-      fail(
-        'invalid_header',
-        `The ${into.name} header is over ${MAX_WEBHOOK_HEADER_CHARS} characters (all of its values together); it is not a delivery from Anthropic.`,
-      );
-    }
+    if (into.chars > MAX_WEBHOOK_HEADER_CHARS) tooLong(into.name);
     into.values.push(value);
   }
 
@@ -127,18 +126,19 @@ class Found {
   }
 }
 
-function readRaw(headers: HeadersInput): Found {
-  const found = new Found();
+/** The three values as read, when each is one string. */
+type Plain = readonly [string, string, string];
+
+/** The values of the three names: as they are when each is one string, else gathered. */
+function readRaw(headers: HeadersInput): Found | Plain {
   const source = headers as Record<PropertyKey, unknown>;
   // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
   if (typeof source['get'] === 'function' && !(headers instanceof Map)) {
     const h = headers as { get(name: string): unknown };
-    found.add(found.id, h.get('webhook-id'));
-    found.add(found.timestamp, h.get('webhook-timestamp'));
-    found.add(found.signature, h.get('webhook-signature'));
-    return found;
+    return three(h.get('webhook-id'), h.get('webhook-timestamp'), h.get('webhook-signature'));
   }
   if (typeof source[Symbol.iterator] === 'function') {
+    const found = new Found();
     fromPairs(found, headers as Iterable<unknown>);
     return found;
   }
@@ -147,17 +147,38 @@ function readRaw(headers: HeadersInput): Found {
   const id = own(record, 'webhook-id');
   const timestamp = own(record, 'webhook-timestamp');
   const signature = own(record, 'webhook-signature');
-  if (id !== undefined && timestamp !== undefined && signature !== undefined) {
-    found.add(found.id, id);
-    found.add(found.timestamp, timestamp);
-    found.add(found.signature, signature);
-    return found;
-  }
+  if (id !== undefined && timestamp !== undefined && signature !== undefined) return three(id, timestamp, signature);
+  const found = new Found();
   for (const key of Object.keys(record)) {
     const slot = found.slot(key);
     if (slot !== undefined) found.add(slot, record[key]);
   }
   return found;
+}
+
+function three(id: unknown, timestamp: unknown, signature: unknown): Found | Plain {
+  if (typeof id === 'string' && typeof timestamp === 'string' && typeof signature === 'string') {
+    return [id, timestamp, signature];
+  }
+  const found = new Found();
+  found.add(found.id, id);
+  found.add(found.timestamp, timestamp);
+  found.add(found.signature, signature);
+  return found;
+}
+
+/** One name's single string, under the same caps as gathered values. */
+function plain(name: HeaderName, value: string): string {
+  if (value === '') missing(name);
+  if (value.length > MAX_WEBHOOK_HEADER_CHARS) tooLong(name);
+  return value;
+}
+
+function tooLong(name: HeaderName): never {
+  return fail(
+    'invalid_header',
+    `The ${name} header is over ${MAX_WEBHOOK_HEADER_CHARS} characters (all of its values together); it is not a delivery from Anthropic.`,
+  );
 }
 
 /**
