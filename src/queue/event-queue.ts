@@ -105,7 +105,7 @@ const PAGE = 500;
  *
  * @example
  * ```ts
- * const queue = createEventQueue({ connection: { url: process.env.REDIS_URL } });
+ * const queue = createEventQueue({ connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } });
  * createServer(async (req, res) => {
  *   const event = await unwrapNodeRequest(req);
  *   await queue.enqueue(event);

@@ -48,7 +48,7 @@ export interface EventWorker {
  * @example
  * ```ts
  * const worker = createEventWorker({
- *   connection: { url: process.env.REDIS_URL },
+ *   connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
  *   concurrency: 10,
  *   handlers: {
  *     'session.status_idled': async (event) => {
