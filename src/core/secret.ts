@@ -39,9 +39,18 @@ export function resolveKeys(secret: SecretInput | undefined): KeyState[] {
     fail('invalid_secret', `The secret list has ${given.length} entries; pass at most ${MAX_SECRETS}.`);
   }
   // By index, not map(): map skips a hole and leaves it in the result, where the MAC loop would
-  // then throw a TypeError on a forged delivery. A hole reaches keyState and is refused there.
+  // then throw a TypeError on a forged delivery. A hole is refused here, by its index.
   const keys: KeyState[] = [];
-  for (let i = 0; i < given.length; i++) keys.push(keyState(realSecret(given[i])));
+  for (let i = 0; i < given.length; i++) {
+    const entry = given[i];
+    if (entry === undefined || entry === null) {
+      fail(
+        'invalid_secret',
+        `The secret list has nothing at index ${i} (a hole or ${String(entry)}); pass only whsec_ secrets, e.g. [newSecret, oldSecret].`,
+      );
+    }
+    keys.push(keyState(realSecret(entry)));
+  }
   return keys;
 }
 
