@@ -12,7 +12,8 @@ const TIMEOUT_MS = 300;
 const SLACK_MS = 700;
 
 interface Client {
-  store(timeoutMs: number): IdempotencyStore;
+  /** A store with this timeoutMs, or the default when left out. */
+  store(timeoutMs?: number): IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -24,7 +25,10 @@ const clients: Array<[string, (url: string) => Promise<Client>]> = [
       // A dropped connection is reported as an 'error' event; unhandled, it would end the process.
       client.on('error', () => {});
       await client.connect();
-      return { store: (timeoutMs) => redisStore(client, { timeoutMs }), close: async () => client.destroy() };
+      return {
+        store: (timeoutMs) => redisStore(client, timeoutMs === undefined ? {} : { timeoutMs }),
+        close: async () => client.destroy(),
+      };
     },
   ],
   [
@@ -33,7 +37,10 @@ const clients: Array<[string, (url: string) => Promise<Client>]> = [
       const client = new Redis(url);
       client.on('error', () => {});
       await client.ping();
-      return { store: (timeoutMs) => redisStore(client, { timeoutMs }), close: async () => client.disconnect() };
+      return {
+        store: (timeoutMs) => redisStore(client, timeoutMs === undefined ? {} : { timeoutMs }),
+        close: async () => client.disconnect(),
+      };
     },
   ],
 ];
@@ -71,6 +78,13 @@ describe.each(clients)('redisStore during a Redis outage: %s', (_name, connect) 
       expect(outcome, `${id} must be refused, not acknowledged`).toHaveProperty('error');
       expect(took, `${id} answered after ${Math.round(took)} ms`).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     }
+    // The default timeoutMs, 2,000 ms, bounds a delivery the same way.
+    const byDefault = createIdempotencyGuard({ store: client.store() });
+    const started = performance.now();
+    await expect(byDefault.run('evt_default', handler('evt_default'))).rejects.toThrow(/within 2000 ms/);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(1_900);
+    expect(took).toBeLessThan(2_000 + SLACK_MS);
     expect(ran).toEqual(['evt_before']);
 
     server = await startRedisProcess(port);
