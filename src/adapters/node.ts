@@ -44,7 +44,7 @@ export type NodeRequest = IncomingMessage | RequestWithBody;
  *     console.log(event.data.type);
  *     res.json({ ok: true });
  *   } catch (err) {
- *     if (!(err instanceof WebhookVerificationError)) throw err;
+ *     if (!isWebhookVerificationError(err)) throw err;
  *     res.status(err.status).json({ error: err.code, message: err.message });
  *   }
  * });

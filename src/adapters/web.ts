@@ -25,7 +25,7 @@ export type { RequestVerifyOptions } from './body-limit.js';
  *     console.log(event.data.type);
  *     return Response.json({ ok: true });
  *   } catch (err) {
- *     if (err instanceof WebhookVerificationError) {
+ *     if (isWebhookVerificationError(err)) {
  *       return Response.json({ error: err.code, message: err.message }, { status: err.status });
  *     }
  *     throw err;
