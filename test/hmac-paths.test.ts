@@ -4,7 +4,7 @@
 // test again on the forced portable path.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateSecret, sign, unwrap } from '../src/index.js';
 import { computeMac, hmacPath, prepareKey, setHmacPath, signedMessage } from '../src/core/hmac.js';
 import { loadNativeCrypto } from '../src/core/native.js';
@@ -27,20 +27,45 @@ function reference(key: Uint8Array, id: string, timestamp: string, body: string 
 
 afterEach(() => setHmacPath('auto'));
 
+function referenceSignature(secret: string, id: string, stamp: string, body: string): string {
+  return createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(`${id}.${stamp}.${body}`)
+    .digest('base64');
+}
+
 describe('HMAC paths', () => {
-  // First in the file: the module state is still as a fresh process has it.
-  it('Node starts on the pure path and moves to native after the first few MACs, for good', () => {
-    const secret = generateSecret();
-    const body = '{}';
-    expect(hmacPath()).toBe('pure');
-    for (let i = 0; i < 16; i++) sign({ id: `msg_${i}`, timestamp: 1, body, secret });
-    expect(hmacPath()).toBe('pure');
-    sign({ id: 'msg_16', timestamp: 1, body, secret });
-    expect(hmacPath()).toBe('native');
-    setHmacPath('pure');
-    expect(hmacPath()).toBe('pure');
-    setHmacPath('auto');
-    expect(hmacPath()).toBe('native');
+  // Each on a fresh copy of the modules, as a new process has them.
+  async function freshCore(): Promise<{
+    hmac: typeof import('../src/core/hmac.js');
+    lib: typeof import('../src/index.js');
+  }> {
+    vi.resetModules();
+    return { hmac: await import('../src/core/hmac.js'), lib: await import('../src/index.js') };
+  }
+
+  it('Node starts on the pure path and moves to native after the first 16 MACs, for good', async () => {
+    const { hmac, lib } = await freshCore();
+    const secret = lib.generateSecret();
+    expect(hmac.hmacPath()).toBe('pure');
+    for (let i = 0; i < 16; i++) lib.sign({ id: `msg_${i}`, timestamp: 1, body: '{}', secret });
+    expect(hmac.hmacPath()).toBe('pure');
+    lib.sign({ id: 'msg_16', timestamp: 1, body: '{}', secret });
+    expect(hmac.hmacPath()).toBe('native');
+    hmac.setHmacPath('pure');
+    expect(hmac.hmacPath()).toBe('pure');
+    hmac.setHmacPath('auto');
+    expect(hmac.hmacPath()).toBe('native');
+  });
+
+  it('a body from 256 KiB takes the native path at once', async () => {
+    const { hmac, lib } = await freshCore();
+    const secret = lib.generateSecret();
+    lib.sign({ id: 'msg_1', timestamp: 1, body: 'x'.repeat(256 * 1024 - 1), secret });
+    expect(hmac.hmacPath()).toBe('pure');
+    const body = 'x'.repeat(256 * 1024);
+    const headers = lib.sign({ id: 'msg_2', timestamp: 1, body, secret });
+    expect(hmac.hmacPath()).toBe('native');
+    expect(headers['webhook-signature']).toBe(`v1,${referenceSignature(secret, 'msg_2', '1', body)}`);
   });
 
   it('both paths equal node:crypto for any key, id, timestamp and byte body', () => {
