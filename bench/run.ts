@@ -204,11 +204,11 @@ const targets: Array<[string, boolean]> = [];
 const ratio = (key: string): number => vsNative.get(key) ?? 0;
 for (const c of cases) {
   const r = ratio(`${c.name} / managed-agents-webhooks unwrap`);
-  targets.push([`unwrap ≥ 0.95× native, ${c.name}: ${r.toFixed(2)}×`, r >= 0.95]);
+  targets.push([`unwrap ≥ 0.95× native, ${c.name}: ${r.toFixed(3)}×`, r >= 0.95]);
 }
 const small = cases[0]?.name ?? '';
 const pure = ratio(`${small} / managed-agents-webhooks unwrap, pure JS (forced)`);
-targets.push([`pure JS (forced) ≥ 0.85× native, ${small}: ${pure.toFixed(2)}×`, pure >= 0.85]);
+targets.push([`pure JS (forced) ≥ 0.85× native, ${small}: ${pure.toFixed(3)}×`, pure >= 0.85]);
 
 console.log(
   `\ncold start: a fresh \`node\` imports the verifier and checks one delivery; median of ${COLD_SPAWNS} interleaved spawns each`,
