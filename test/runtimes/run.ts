@@ -22,8 +22,8 @@ const consumer = join(cache, 'consumer');
 const smokeSource = join(root, 'test/runtimes/smoke.ts');
 const CHROMIUM = '/usr/bin/chromium';
 const TIMEOUT_MS = 120_000;
-/** Every vector, the round trip, the tampered delivery, and the two web-adapter checks. */
-const EXPECTED_CHECKS = signatures.cases.length + events.events.length + events.envelopes.length + 2 + 2;
+/** Every vector, the round trip, the tampered delivery, the two web-adapter and three Lambda-adapter checks. */
+const EXPECTED_CHECKS = signatures.cases.length + events.events.length + events.envelopes.length + 2 + 2 + 3;
 
 interface Outcome {
   runtime: string;
@@ -99,8 +99,9 @@ function installPackage(): void {
 const IMPORT_ENTRY = `
 import * as lib from 'managed-agents-webhooks';
 import * as web from 'managed-agents-webhooks/web';
+import * as lambda from 'managed-agents-webhooks/lambda';
 import { smoke } from ${JSON.stringify(smokeSource)};
-export const run = () => smoke(lib, web);
+export const run = () => smoke(lib, web, lambda);
 `;
 
 // An empty tsconfig: the project's own maps the package name to src/, and these bundles must
@@ -120,11 +121,11 @@ async function writeEntries(): Promise<void> {
   await bundle('smoke.cjs', { entryPoints: [smokeSource], format: 'cjs', platform: 'neutral', external });
   writeFileSync(
     join(consumer, 'esm.mjs'),
-    `import * as lib from 'managed-agents-webhooks';\nimport * as web from 'managed-agents-webhooks/web';\nimport { smoke } from './smoke.mjs';\nconsole.log('SMOKE ' + JSON.stringify(await smoke(lib, web)));\n`,
+    `import * as lib from 'managed-agents-webhooks';\nimport * as web from 'managed-agents-webhooks/web';\nimport * as lambda from 'managed-agents-webhooks/lambda';\nimport { smoke } from './smoke.mjs';\nconsole.log('SMOKE ' + JSON.stringify(await smoke(lib, web, lambda)));\n`,
   );
   writeFileSync(
     join(consumer, 'cjs.cjs'),
-    `const lib = require('managed-agents-webhooks');\nconst web = require('managed-agents-webhooks/web');\nrequire('./smoke.cjs').smoke(lib, web).then((r) => console.log('SMOKE ' + JSON.stringify(r)));\n`,
+    `const lib = require('managed-agents-webhooks');\nconst web = require('managed-agents-webhooks/web');\nconst lambda = require('managed-agents-webhooks/lambda');\nrequire('./smoke.cjs').smoke(lib, web, lambda).then((r) => console.log('SMOKE ' + JSON.stringify(r)));\n`,
   );
 }
 

@@ -3,6 +3,7 @@
 // the runtime has one. Pure: no Node APIs, so browsers and workers run it as it is.
 import type * as Library from '../../src/index.js';
 import type * as Web from '../../src/adapters/web.js';
+import type * as Lambda from '../../src/lambda/index.js';
 import events from '../../vectors/events.json' with { type: 'json' };
 import signatures from '../../vectors/signatures.json' with { type: 'json' };
 import { vectorBody, vectorOptions, type VectorCase } from '../support/vector-cases.js';
@@ -49,7 +50,11 @@ function watchNativeHmac(): () => number {
   return () => macs;
 }
 
-export async function smoke(lib: typeof Library, web: typeof Web | undefined): Promise<SmokeResult> {
+export async function smoke(
+  lib: typeof Library,
+  web: typeof Web | undefined,
+  lambda: typeof Lambda | undefined,
+): Promise<SmokeResult> {
   const nativeMacs = watchNativeHmac();
   let passed = 0;
   const failed: string[] = [];
@@ -126,6 +131,31 @@ export async function smoke(lib: typeof Library, web: typeof Web | undefined): P
       return (await codeOf(() => web?.unwrapRequest(request, { secret }))) === 'invalid_signature';
     });
   }
+
+  // The Lambda adapter is pure, so every runtime runs it: an HTTP API v2 event as text and as
+  // base64 (btoa, not Buffer), and a tampered one.
+  const lambdaEvent = (b: string, base64: boolean): Lambda.LambdaHttpEvent => ({
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: base64 ? btoa(String.fromCharCode(...new TextEncoder().encode(b))) : b,
+    isBase64Encoded: base64,
+  });
+  const unwrapLambda = (event: Lambda.LambdaHttpEvent): unknown => {
+    if (lambda === undefined || typeof lambda.unwrapLambdaEvent !== 'function')
+      throw new Error('managed-agents-webhooks/lambda has no unwrapLambdaEvent');
+    return lambda.unwrapLambdaEvent(event, { secret });
+  };
+  await check(
+    'lambda adapter: a v2 event with a text body',
+    () => (unwrapLambda(lambdaEvent(body, false)) as { data: { type: string } }).data.type === 'session.thread_created',
+  );
+  await check(
+    'lambda adapter: a v2 event with a base64 body (isBase64Encoded)',
+    () => (unwrapLambda(lambdaEvent(body, true)) as { data: { type: string } }).data.type === 'session.thread_created',
+  );
+  await check(
+    'lambda adapter: a tampered base64 body is refused',
+    async () => (await codeOf(() => unwrapLambda(lambdaEvent(`${body} `, true)))) === 'invalid_signature',
+  );
 
   const g = globalThis as { process?: unknown; Buffer?: unknown };
   return {

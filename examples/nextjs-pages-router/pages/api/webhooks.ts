@@ -1,5 +1,5 @@
 // POST /api/webhooks in a Next.js Pages Router project.
-import type { NextApiRequest, NextApiResponse } from 'next';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dispatch, isWebhookVerificationError, type WebhookEvent } from 'managed-agents-webhooks';
 import { createIdempotencyGuard } from 'managed-agents-webhooks/idempotency';
 import { unwrapNodeRequest } from 'managed-agents-webhooks/node';
@@ -14,9 +14,11 @@ const guard = createIdempotencyGuard();
 
 type Answer = { ok: true; duplicate: boolean } | { error: string; message: string };
 
-export default async function handler(req: NextApiRequest, res: NextApiResponse<Answer>): Promise<void> {
+// Typed with node:http rather than NextApiRequest/NextApiResponse (which work the same) to keep
+// Next's global type augmentations out of this repository's type check.
+export default async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') {
-    res.setHeader('allow', 'POST').status(405).json({ error: 'method_not_allowed', message: 'POST deliveries here.' });
+    send(res.setHeader('allow', 'POST'), 405, { error: 'method_not_allowed', message: 'POST deliveries here.' });
     return;
   }
   try {
@@ -25,21 +27,26 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse<
     const result = await guard.run(event.id, () => handle(event));
     // Another delivery of this event is still being handled: don't acknowledge it yet (it may fail).
     if (result.status === 'duplicate' && result.inFlight) {
-      res
-        .status(409)
-        .json({ error: 'in_flight', message: 'Another delivery of this event is still being handled; retry later.' });
+      send(res, 409, {
+        error: 'in_flight',
+        message: 'Another delivery of this event is still being handled; retry later.',
+      });
       return;
     }
-    res.status(200).json({ ok: true, duplicate: result.status === 'duplicate' });
+    send(res, 200, { ok: true, duplicate: result.status === 'duplicate' });
   } catch (err) {
     if (isWebhookVerificationError(err)) {
       // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration.
-      res.status(err.status).json({ error: err.code, message: err.message });
+      send(res, err.status, { error: err.code, message: err.message });
       return;
     }
     console.error(err);
-    res.status(500).json({ error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
+    send(res, 500, { error: 'handler_failed', message: 'The event could not be handled; the sender will retry.' });
   }
+}
+
+function send(res: ServerResponse, status: number, body: Answer): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 async function handle(event: WebhookEvent): Promise<void> {

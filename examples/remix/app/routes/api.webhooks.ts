@@ -1,5 +1,6 @@
 // app/routes/api.webhooks.ts in a Remix app: the route's action receives the POST.
-import type { ActionFunctionArgs } from '@remix-run/node';
+// The type is @remix-run/node's too; taken from server-runtime, which declares no Node globals.
+import type { ActionFunctionArgs } from '@remix-run/server-runtime';
 import { isWebhookVerificationError } from 'managed-agents-webhooks';
 import { unwrapRequest } from 'managed-agents-webhooks/web';
 
