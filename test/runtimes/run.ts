@@ -360,6 +360,73 @@ async function neutralBundle(): Promise<void> {
   report(outcome);
 }
 
+/**
+ * examples/elysia served by Elysia under Bun, its home runtime, with the installed package: a valid
+ * delivery, its re-delivery, a tampered one and an oversized one over real HTTP on 127.0.0.1.
+ */
+async function elysiaOnBun(bunVersion: string): Promise<void> {
+  const elysia = (
+    JSON.parse(readFileSync(join(root, 'node_modules/elysia/package.json'), 'utf8')) as { version: string }
+  ).version;
+  const runtime = `bun ${bunVersion} + Elysia ${elysia} (examples/elysia)`;
+  try {
+    await bundle('elysia-app.mjs', {
+      entryPoints: [join(root, 'examples/elysia/app.ts')],
+      format: 'esm',
+      platform: 'neutral',
+      // Elysia from the project's node_modules, the package from the installed tarball.
+      external: ['elysia', 'managed-agents-webhooks', 'managed-agents-webhooks/*'],
+    });
+    writeFileSync(join(consumer, 'elysia.mjs'), ELYSIA_ENTRY);
+    const output = await run(BINARIES.bun, ['elysia.mjs']);
+    const line = output.split('\n').find((l) => l.startsWith('ELYSIA '));
+    if (line === undefined) throw new Error(`no result: ${output.trim().slice(-300)}`);
+    const got = JSON.parse(line.slice(7)) as Record<string, unknown>;
+    const expected = {
+      valid: [200, { ok: true, duplicate: false }],
+      duplicate: [200, { ok: true, duplicate: true }],
+      tampered: [400, 'invalid_signature'],
+      tooLarge: [413, 'body_too_large'],
+      handled: 1,
+    };
+    const wrong = Object.entries(expected).filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v));
+    report(
+      wrong.length === 0
+        ? { runtime, ok: true, detail: 'valid 200, re-delivery a duplicate, tampered 400, oversized 413, over HTTP' }
+        : { runtime, ok: false, detail: wrong.map(([k]) => `${k}: ${JSON.stringify(got[k])}`).join('; ') },
+    );
+  } catch (error) {
+    report({ runtime, ok: false, detail: (error as Error).message.split('\n')[0] ?? '' });
+  }
+}
+
+const ELYSIA_ENTRY = `
+import * as lib from 'managed-agents-webhooks';
+import { createApp } from './elysia-app.mjs';
+const secret = lib.generateSecret();
+const handled = [];
+const app = createApp({ secret, log: (line) => handled.push(line) }).listen({ port: 0, hostname: '127.0.0.1' });
+const url = 'http://127.0.0.1:' + app.server.port + '/webhooks';
+const event = lib.createSampleEvent('session.status_idled');
+const signed = (id, body) => ({ 'content-type': 'application/json', ...lib.sign({ id, timestamp: new Date(), body, secret }) });
+const send = async (body, headers) => {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const json = await response.json();
+  return [response.status, json.error ?? json];
+};
+const body = JSON.stringify(event);
+const big = body.padEnd(1024 * 1024 + 1, ' ');
+const result = {
+  valid: await send(body, signed('msg_elysia_1', body)),
+  duplicate: await send(body, signed('msg_elysia_2', body)),
+  tampered: await send(body + ' ', signed('msg_elysia_3', body)),
+  tooLarge: await send(big, signed('msg_elysia_4', big)),
+};
+result.handled = handled.length;
+await app.stop();
+console.log('ELYSIA ' + JSON.stringify(result));
+`;
+
 const started = performance.now();
 let ready = false;
 try {
@@ -392,6 +459,7 @@ if (ready) {
     const v = await version(BINARIES.bun, ['--version']);
     await record(`bun ${v} (import)`, async () => parse(await run(BINARIES.bun, ['esm.mjs'])), undefined, 'native');
     await record(`bun ${v} (require)`, async () => parse(await run(BINARIES.bun, ['cjs.cjs'])), undefined, 'native');
+    await elysiaOnBun(v);
   });
   await guarded('workerd', workerd);
   await guarded('@edge-runtime/vm', edgeRuntime);
