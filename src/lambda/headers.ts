@@ -28,8 +28,10 @@ export function lambdaHeaders(event: LambdaHttpEvent): Pair[] {
 }
 
 // A comma followed by the next entry's version tag: base64 has no commas, so inside one entry
-// ("v1,<base64>") the only comma is the one after the tag.
-const JOINED_ENTRY = /\s*,\s*(?=v\d+,)/g;
+// ("v1,<base64>") the only comma is the one after the tag. Anchored on the comma, so each match
+// attempt scans only the whitespace after it: linear in the header's length. Spaces left before
+// a comma are skipped by the signature parser.
+const JOINED_ENTRY = /,\s*(?=v\d+,)/g;
 
 /**
  * HTTP API v2 and Function URLs join a repeated header's values with ",": two signature headers
