@@ -26,7 +26,7 @@ interface Case {
 
 const ROUNDS = 9;
 const ROUND_MS = 200;
-const WARMUP_MS = 300;
+const WARMUP_MS = 600;
 const COLD_SPAWNS = 21;
 
 setHmacPath('pure');
@@ -164,7 +164,7 @@ function fmt(n: number): string {
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 console.log(
-  `operations per CPU second, median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; ratios against the reference and the native path\n`,
+  `operations per CPU second, median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms of interleaved warm-up; ratios against the reference and the native path\n`,
 );
 
 const rows: string[][] = [];
@@ -177,7 +177,9 @@ for (const c of cases) {
     call(); // a contender that fails here would measure nothing
     return { name, call, samples: [] as number[] };
   });
-  for (const { call } of calls) round(call, WARMUP_MS);
+  // Warm-up interleaved too, three passes: the JIT compiles on background threads whose CPU time
+  // counts toward the process, so compilation still going on must not land in one contender's rounds.
+  for (let pass = 0; pass < 3; pass++) for (const { call } of calls) round(call, WARMUP_MS / 3);
   // Rounds interleave the contenders, so drift in the machine's speed (GC, other load, CPU
   // frequency) spreads over all of them instead of landing on whichever ran first.
   for (let r = 0; r < ROUNDS; r++) for (const entry of calls) entry.samples.push(round(entry.call, ROUND_MS));
