@@ -38,20 +38,3 @@ export async function post(
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Answer['body']) };
 }
-
-/** POSTs a delivery on a connection of its own, closed after the answer (no pooled keep-alive socket). */
-export async function postOnNewConnection(url: string, delivery: Pick<Delivery, 'body' | 'headers'>): Promise<Answer> {
-  const { request } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: delivery.headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: text === '' ? {} : (JSON.parse(text) as Answer['body']) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(delivery.body);
-  });
-}

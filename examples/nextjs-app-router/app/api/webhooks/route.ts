@@ -23,9 +23,11 @@ export async function POST(request: Request): Promise<Response> {
     return Response.json({ ok: true, duplicate: result.status === 'duplicate' });
   } catch (err) {
     if (isWebhookVerificationError(err)) {
-      // 400 refuses a bad delivery, 413 one too large, 500 is our own misconfiguration
-      // (so the sender retries once the secret is fixed).
-      return Response.json({ error: err.code, message: err.message }, { status: err.status });
+      // 400 refuses a bad delivery, 408/413 one too slow or too large, 500 is our own
+      // misconfiguration (so the sender retries once the secret is fixed). After 408/413 the rest
+      // of the body is still unread on the connection, and Next.js would keep it alive: close it.
+      const headers: HeadersInit = err.status === 408 || err.status === 413 ? { connection: 'close' } : {};
+      return Response.json({ error: err.code, message: err.message }, { status: err.status, headers });
     }
     console.error(err);
     return Response.json(
