@@ -21,13 +21,6 @@ export default defineConfig([
     splitting: true,
     clean: true,
     treeshake: true,
-    // SHA-256 from @noble/hashes is bundled, tree-shaken, rather than imported: loading its
-    // modules (resolving each through its exports map, SHA-512's tables built at load) was most
-    // of a cold start, and on Node the native HMAC leaves it unused. Its MIT notice goes along.
-    noExternal: ['@noble/hashes'],
-    banner: {
-      js: '// Includes SHA-256 from @noble/hashes: MIT License, Copyright (c) 2022 Paul Miller (https://paulmillr.com)',
-    },
   },
   {
     // The CLI bundles the demo receiver from examples/, which imports the package by name as

@@ -1,9 +1,9 @@
-// The core's own base64 against @scure/base, the strict decoder it replaced: the same bytes for
-// every valid input, and a refusal for exactly the inputs @scure/base refuses.
+// The core's base64 decoder (secrets and signature candidates) against @scure/base: the same
+// bytes for every valid input, and a refusal for exactly the inputs @scure/base refuses.
 import { base64 } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../src/core/base64.js';
+import { decodeBase64 } from '../src/core/base64.js';
 
 const RUNS = 3000;
 
@@ -24,12 +24,10 @@ function ourDecode(text: string): number[] | 'refused' {
 }
 
 describe('base64', () => {
-  it('encodes any bytes as @scure/base does, and decodes them back', () => {
+  it('decodes whatever @scure/base encodes back to the same bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        const text = encodeBase64(bytes);
-        expect(text).toBe(base64.encode(bytes));
-        expect(Array.from(decodeBase64(text))).toEqual(Array.from(bytes));
+        expect(ourDecode(base64.encode(bytes))).toEqual(Array.from(bytes));
       }),
       { numRuns: RUNS },
     );

@@ -1,4 +1,5 @@
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { base64 } from '@scure/base';
+import { decodeBase64 } from './base64.js';
 import { fail } from './errors.js';
 import { prepareKey, type KeyState } from './hmac.js';
 
@@ -144,5 +145,5 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A fresh endpoint secret, `whsec_` + base64 of 32 random bytes, for tests and local runs. */
 export function generateSecret(): string {
-  return PREFIX + encodeBase64(crypto.getRandomValues(new Uint8Array(32)));
+  return PREFIX + base64.encode(crypto.getRandomValues(new Uint8Array(32)));
 }

@@ -1,4 +1,5 @@
-import { decodeBase64Into, encodeBase64 } from './base64.js';
+import { base64 } from '@scure/base';
+import { decodeBase64Into } from './base64.js';
 
 const MAC_BYTES = 32;
 const SPACE = 0x20;
@@ -98,5 +99,5 @@ function decodeMac(text: string, start: number, end: number, at: number): boolea
 
 /** The header value for a MAC: `v1,<base64>`. */
 export function formatSignature(mac: Uint8Array): string {
-  return `v1,${encodeBase64(mac)}`;
+  return `v1,${base64.encode(mac)}`;
 }
