@@ -16,7 +16,10 @@ function typedoc(source: string): Promise<{ code: number; output: string }> {
   writeFileSync(join(dir, 'index.ts'), source);
   writeFileSync(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', target: 'es2022' }, files: ['index.ts'] }),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'nodenext', target: 'es2022', types: [], skipLibCheck: true },
+      files: ['index.ts'],
+    }),
   );
   writeFileSync(
     join(dir, 'typedoc.json'),

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { http } from '@google-cloud/functions-framework';
@@ -37,7 +36,10 @@ describe('examples/google-cloud-functions under the functions-framework command'
   let url = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'maw-gcf-'));
+    // Inside the checkout, so the bundle's external framework import resolves to this repository's
+    // copy, the one the command runs (a temp folder elsewhere may see another node_modules).
+    mkdirSync(join(root, '.cache'), { recursive: true });
+    dir = mkdtempSync(join(root, '.cache/gcf-'));
     await build({
       entryPoints: [join(root, 'examples/google-cloud-functions/index.ts')],
       outfile: join(dir, 'index.cjs'),
