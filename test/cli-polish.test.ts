@@ -1,7 +1,7 @@
 // The CLI as a new user meets it: --version, a closed pipe, an honest conformance table, files
 // that verify, and errors that point to the right place. Run through the built CLI (dist/cli.js)
 // as a child process, the way users and scripts run it.
-import { execFile, execSync, spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,38 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, isWebhookVerificationError, verify } from '../src/index.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
+import { childEnv, cli, run } from './support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string;
   scripts: Record<string, string>;
 };
 const dir = mkdtempSync(join(tmpdir(), 'maw-cli-polish-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * Only PATH and what a test sets: the CLI must not depend on the caller's environment. Typed as
- * ProcessEnv because framework type packages (Next.js) make some of its variables required.
- */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: Partial<NodeJS.ProcessEnv> = { PATH: process.env.PATH ?? '', ...extra };
-  return env as NodeJS.ProcessEnv;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /**
  * Runs the CLI with its stdout on a pipe that we close — after the first line (`| head -1`), or

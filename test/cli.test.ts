@@ -1,42 +1,17 @@
 // The built CLI (dist/cli.js), run as a child process the way users and scripts run it.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookServer } from '../examples/node-http/server.js';
 import { createSampleEvent, generateSecret, sign } from '../src/index.js';
+import { run, type Run } from './support/cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'maw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * Only PATH and what a test sets: the CLI must not depend on the caller's environment. Typed as
- * ProcessEnv because framework type packages (Next.js) make some of its variables required.
- */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: Partial<NodeJS.ProcessEnv> = { PATH: process.env.PATH ?? '', ...extra };
-  return env as NodeJS.ProcessEnv;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 function file(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);

@@ -1,33 +1,11 @@
 // `managed-agents-webhooks queue failed|retry` through the built CLI (dist/cli.js), as a child
 // process, against a real redis-server on a free loopback port.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleEvent, type WebhookEvent } from '../src/index.js';
 import { createEventQueue, createEventWorker, type EventQueue, type EventWorker } from '../src/queue/index.js';
+import { run } from './support/cli.js';
 import { freePort, until } from './support/redis-process.js';
 import { startRedis, type RedisServer } from './support/redis-server.js';
-
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 let redis: RedisServer;
 let queue: EventQueue;

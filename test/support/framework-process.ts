@@ -1,18 +1,8 @@
 // Starts a framework's own server (next start, functions-framework, a local Lambda emulator) as a
 // child process on a free loopback port, waits until it answers, and stops it by its pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
-/** A port nothing listens on right now, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
+export { freePort } from './ports.js';
 
 export interface ServiceProcess {
   /** Everything the process printed so far, stdout and stderr. */

@@ -1,25 +1,17 @@
 // A redis-server with arguments of the test's choosing (AOF on, a data dir, a fixed port) that the
 // test can kill and start again on the same port and data, to prove what survives a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export interface RedisProcess {
   port: number;
   pid: number;
   /** SIGKILL: no shutdown save, so only what was already on disk survives. */
   kill(): Promise<void>;
+  /** SIGTERM: the ordinary shutdown, for the end of a test. */
+  stop(): Promise<void>;
 }
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
+export { freePort } from './ports.js';
 
 /** Starts redis-server on 127.0.0.1:port with extra arguments; resolves once it accepts connections. */
 export function startRedisProcess(port: number, args: string[] = []): Promise<RedisProcess> {
@@ -47,6 +39,10 @@ export function startRedisProcess(port: number, args: string[] = []): Promise<Re
         pid: child.pid ?? -1,
         kill: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
         },
       });
