@@ -30,6 +30,11 @@ export type WebhookErrorCode = keyof typeof STATUS;
  */
 export type WebhookErrorStatus = (typeof STATUS)[WebhookErrorCode];
 
+// A registry symbol, not a module-local one: two copies of this package in one app (its ESM and
+// CJS builds, or two versions) each define their own class, so `instanceof` fails across them,
+// but both brand their errors with the same `Symbol.for` key.
+const BRAND = Symbol.for('managed-agents-webhooks.WebhookVerificationError');
+
 /**
  * The one error this library throws for a refused delivery or a misconfiguration.
  *
@@ -48,11 +53,6 @@ export type WebhookErrorStatus = (typeof STATUS)[WebhookErrorCode];
  * }
  * ```
  */
-// A registry symbol, not a module-local one: two copies of this package in one app (its ESM and
-// CJS builds, or two versions) each define their own class, so `instanceof` fails across them,
-// but both brand their errors with the same `Symbol.for` key.
-const BRAND = Symbol.for('managed-agents-webhooks.WebhookVerificationError');
-
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
   readonly code: WebhookErrorCode;

@@ -6,7 +6,12 @@ import { fail } from './errors.js';
  * Names are matched case-insensitively.
  */
 export type HeadersInput =
-  | { get(name: string): string | null; forEach(cb: (value: string, name: string) => void): void }
+  | {
+      /** The value of one header, repeated ones joined by `, `; `null` when absent (fetch `Headers`). */
+      get(name: string): string | null;
+      /** Calls `cb` for every header (fetch `Headers`). */
+      forEach(cb: (value: string, name: string) => void): void;
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ReadonlyMap<string, string | readonly string[]>
   | Iterable<readonly [string, string]>;

@@ -6,19 +6,25 @@ import { DONE, type ClaimOutcome, type IdempotencyStore } from './store.js';
  * `createClientPool` and `createSentinel` return. Only the two typed commands used are named.
  */
 export interface NodeRedisLike {
+  /** `SET key value PX ms [NX] [GET]`, in node-redis's options form. */
   set(
     key: string,
     value: string,
     options: { expiration: { type: 'PX'; value: number }; condition?: 'NX'; GET?: true },
   ): Promise<unknown>;
+  /** `EVAL script` with its keys and arguments, in node-redis's options form. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
 /** `ioredis` (5.x, 6.x): a `Redis` or a `Cluster`. `call` is how it is told apart from `redis`. */
 export interface IORedisLike {
+  /** Any command by name; only its presence is used, to tell ioredis from node-redis. */
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
+  /** `SET key value PX ms NX GET`: the claim. */
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX', get: 'GET'): Promise<unknown>;
+  /** `SET key value PX ms`: marking an event done. */
   set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
+  /** `EVAL script numKeys key… arg…`: the compare-and-delete release. */
   eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 

@@ -70,6 +70,7 @@ export interface ResourceClient {
   userProfiles: Retrieve<ResourceTypes['user_profile']>;
   organization: {
     externalKeys: {
+      /** `client.organization.externalKeys.retrieve(id)`, a GA endpoint with no params. */
       retrieve(id: string, options?: FetchResourceOptions): PromiseLike<ResourceTypes['external_key']>;
     };
   };
