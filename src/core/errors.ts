@@ -46,7 +46,7 @@ const BRAND = Symbol.for('managed-agents-webhooks.WebhookVerificationError');
  * try {
  *   const event = unwrap(body, headers);
  * } catch (err) {
- *   if (err instanceof WebhookVerificationError) {
+ *   if (isWebhookVerificationError(err)) {
  *     return new Response(err.message, { status: err.status });
  *   }
  *   throw err;
