@@ -1,5 +1,5 @@
-import { WebhookVerificationError, fail } from '../core/errors.js';
-import { checkOptions, type VerifyOptions } from '../core/verify.js';
+import { WebhookVerificationError, checkOptions, fail } from '../core/errors.js';
+import type { VerifyOptions } from '../core/verify.js';
 
 /** The adapters' options: the core's, plus a cap on how much of a body is read. */
 export interface RequestVerifyOptions extends VerifyOptions {

@@ -90,3 +90,17 @@ export function isWebhookVerificationError(err: unknown): err is WebhookVerifica
 export function fail(code: WebhookErrorCode, message: string, cause?: unknown): never {
   throw new WebhookVerificationError(code, message, cause === undefined ? undefined : { cause });
 }
+
+/**
+ * `null` and non-objects slip past a default parameter, and reading a field of them would throw a
+ * TypeError; a secret string passed where the options go is the usual cause. `example` shows the
+ * caller what belongs there.
+ */
+export function checkOptions(options: unknown, what: string, example = "{ secret: 'whsec_…' }"): void {
+  if (typeof options !== 'object' || options === null) {
+    fail(
+      'invalid_options',
+      `${what} must be an object such as ${example}, or left out; got ${options === null ? 'null' : typeof options}.`,
+    );
+  }
+}

@@ -1,7 +1,7 @@
 import type { WebhookEvent } from '../events/types.js';
 import { bodyBytes, bodyText, type BodyInput } from './body.js';
 import { parseEnvelope } from './envelope.js';
-import { fail } from './errors.js';
+import { checkOptions, fail } from './errors.js';
 import { checkId, readWebhookHeaders, type HeadersInput, type WebhookHeaders } from './headers.js';
 import { keyState, resolveKeys, type KeyState, type Secret, type SecretInput } from './secret.js';
 import { computeMac, signedMessage } from './hmac.js';
@@ -91,19 +91,6 @@ function prepare(options: VerifyOptions): Checks {
     tolerance: resolveTolerance(options.toleranceSeconds),
     now: resolveNow(options.now),
   };
-}
-
-/**
- * `null` and non-objects slip past a default parameter, and reading a field of them would throw a
- * TypeError; a secret string passed where the options go is the usual cause.
- */
-export function checkOptions(options: unknown, what: string): void {
-  if (typeof options !== 'object' || options === null) {
-    fail(
-      'invalid_options',
-      `${what} must be an object such as { secret: 'whsec_…' }, or left out; got ${options === null ? 'null' : typeof options}.`,
-    );
-  }
 }
 
 /** Headers → timestamp format → tolerance → signature; returns the delivery's id and time. */

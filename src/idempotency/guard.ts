@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { memoryStore } from './memory-store.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -57,9 +57,7 @@ export interface IdempotencyGuard {
  * ```
  */
 export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): IdempotencyGuard {
-  if (typeof options !== 'object' || options === null) {
-    fail('invalid_options', 'createIdempotencyGuard: options must be an object such as { store }, or left out.');
-  }
+  checkOptions(options, 'createIdempotencyGuard: options', '{ store }');
   const store = options.store ?? memoryStore();
   if (!isStore(store)) {
     fail(

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { DONE, type IdempotencyStore } from './store.js';
 
 /** Options of `memoryStore`. */
@@ -50,9 +50,7 @@ const MAX_QUEUES = 8;
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore {
-  if (typeof options !== 'object' || options === null) {
-    fail('invalid_options', 'memoryStore: options must be an object such as { maxEntries: 10_000 }, or left out.');
-  }
+  checkOptions(options, 'memoryStore: options', '{ maxEntries: 10_000 }');
   const maxEntries = options.maxEntries ?? 100_000;
   if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) {
     fail('invalid_options', `memoryStore: maxEntries must be a whole number >= 1; got ${String(maxEntries)}.`);

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { DONE, type ClaimOutcome, type IdempotencyStore } from './store.js';
 
 /**
@@ -77,9 +77,7 @@ interface Commands {
  * ```
  */
 export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisStoreOptions = {}): IdempotencyStore {
-  if (typeof options !== 'object' || options === null) {
-    fail('invalid_options', "redisStore: options must be an object such as { prefix: 'webhooks:' }, or left out.");
-  }
+  checkOptions(options, 'redisStore: options', "{ prefix: 'webhooks:' }");
   const prefix = options.prefix ?? 'maw:idempotency:';
   if (typeof prefix !== 'string') {
     fail('invalid_options', 'redisStore: prefix must be a string; leave it out for "maw:idempotency:".');
