@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, isWebhookVerificationError, verify } from '../src/index.js';
 import { unwrapNodeRequest } from '../src/adapters/node.js';
-import { childEnv, cli, run } from './support/cli.js';
+import { childEnv, cli, run, type Run } from './support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -54,6 +54,11 @@ function runIntoClosedPipe(
       resolve({ code, stderr, first: first.split('\n')[0] ?? '' });
     });
   });
+}
+
+/** `verify` on the body.json and headers.txt that `sign --out DIR` wrote. */
+function verifyOut(out: string): Promise<Run> {
+  return run(['verify', '--secret', secret, '--body', join(out, 'body.json'), '--headers', join(out, 'headers.txt')]);
 }
 
 async function listen(server: Server): Promise<string> {
@@ -179,15 +184,7 @@ describe('sign --out DIR writes files that verify', () => {
 
     const body = readFileSync(join(out, 'body.json'));
     if (bodyArgs[0] === '--body') expect(new Uint8Array(body)).toEqual(raw);
-    const checked = await run([
-      'verify',
-      '--secret',
-      secret,
-      '--body',
-      join(out, 'body.json'),
-      '--headers',
-      join(out, 'headers.txt'),
-    ]);
+    const checked = await verifyOut(out);
     expect(checked.stdout).toMatch(/^valid: webhook-id msg_/);
     expect(checked.code).toBe(0);
     // The same files through the library, as a test of one's own handler would read them.
@@ -230,15 +227,7 @@ describe('timestamps in the wrong unit', () => {
       out,
     ]);
     expect(signed.code).toBe(0);
-    const r = await run([
-      'verify',
-      '--secret',
-      secret,
-      '--body',
-      join(out, 'body.json'),
-      '--headers',
-      join(out, 'headers.txt'),
-    ]);
+    const r = await verifyOut(out);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('refused: timestamp_too_new (HTTP 400)');
     expect(r.stdout).toContain('The webhook-timestamp is ~1000× the clock: it looks like milliseconds');

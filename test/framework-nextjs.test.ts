@@ -113,6 +113,18 @@ async function nextStart(
   return { base: `http://127.0.0.1:${port}`, service };
 }
 
+/** `next start` for the enclosing describe block: started before its tests, stopped after them. */
+function startedForThisBlock(secret: string): { base(): string } {
+  let server: { base: string; service: ServiceProcess } | undefined;
+  beforeAll(async () => {
+    server = await nextStart(secret);
+  });
+  afterAll(async () => {
+    await server?.service.stop();
+  });
+  return { base: () => server?.base ?? '' };
+}
+
 const receiverAt =
   (path: string): StartReceiver =>
   async ({ secret, log }) => {
@@ -134,20 +146,14 @@ describe('examples/nextjs-app-router under next start (slow: next build): the we
 
 describe('examples/nextjs-app-router: the connection after a 413', () => {
   const secret = generateSecret();
-  let server: { base: string; service: ServiceProcess } | undefined;
-  beforeAll(async () => {
-    server = await nextStart(secret);
-  });
-  afterAll(async () => {
-    await server?.service.stop();
-  });
+  const server = startedForThisBlock(secret);
 
   // Next.js keeps a connection alive after a handler answers without reading the whole body, with
   // the rest of that body left on it; the example closes it, so the next delivery gets a clean one.
   it('a valid delivery through the same kept-alive agent after a 413 succeeds', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const url = `${server?.base}/api/app-router/webhooks`;
+      const url = `${server.base()}/api/app-router/webhooks`;
       const first = await send(url, delivery(secret).headers, agent, 4 * 1024 * 1024);
       expect(first).toBe(413);
       const valid = delivery(secret);
@@ -183,16 +189,10 @@ function send(url: string, headers: Record<string, string>, agent: Agent, body: 
 
 describe('the Pages Router with the config export misspelt', () => {
   const secret = generateSecret();
-  let server: { base: string; service: ServiceProcess } | undefined;
-  beforeAll(async () => {
-    server = await nextStart(secret);
-  });
-  afterAll(async () => {
-    await server?.service.stop();
-  });
+  const server = startedForThisBlock(secret);
 
   it('Next.js parses the JSON anyway, and every delivery is refused with 400 invalid_body, not silently', async () => {
-    const answer = await post(`${server?.base}/api/misnamed`, delivery(secret));
+    const answer = await post(`${server.base()}/api/misnamed`, delivery(secret));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_body');
   });
