@@ -1,6 +1,7 @@
 import { resolveMaxBodyBytes } from '../adapters/body-limit.js';
 import { unwrap, verify, type VerifiedDelivery, type VerifyOptions } from '../core/verify.js';
 import { fail } from '../core/errors.js';
+import type { HeadersInput } from '../core/headers.js';
 import type { WebhookEvent } from '../events/types.js';
 import { lambdaBody } from './body.js';
 import type { LambdaHttpEvent } from './event.js';
@@ -37,14 +38,7 @@ export interface LambdaVerifyOptions extends VerifyOptions {
  * ```
  */
 export function unwrapLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyOptions = {}): WebhookEvent {
-  const max = resolveMaxBodyBytes(options.maxBodyBytes);
-  checkEvent(event);
-  const body = lambdaBody(event, max);
-  try {
-    return unwrap(body, lambdaHeaders(event), options);
-  } catch (error) {
-    throw withBase64Hint(error, event, body);
-  }
+  return fromLambda(event, options, unwrap);
 }
 
 /**
@@ -58,11 +52,20 @@ export function unwrapLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyO
  * ```
  */
 export function verifyLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyOptions = {}): VerifiedDelivery {
+  return fromLambda(event, options, verify);
+}
+
+/** The event's body and headers through `check` (unwrap or verify), with the base64 hint on a mismatch. */
+function fromLambda<T>(
+  event: LambdaHttpEvent,
+  options: LambdaVerifyOptions,
+  check: (body: string | Uint8Array, headers: HeadersInput, options: VerifyOptions) => T,
+): T {
   const max = resolveMaxBodyBytes(options.maxBodyBytes);
   checkEvent(event);
   const body = lambdaBody(event, max);
   try {
-    return verify(body, lambdaHeaders(event), options);
+    return check(body, lambdaHeaders(event), options);
   } catch (error) {
     throw withBase64Hint(error, event, body);
   }
