@@ -14,6 +14,9 @@ export default defineConfig({
       { find: /^managed-agents-webhooks\/lambda$/, replacement: source('./src/lambda/index.ts') },
       { find: /^managed-agents-webhooks\/resources$/, replacement: source('./src/resources/index.ts') },
       { find: /^managed-agents-webhooks\/queue$/, replacement: source('./src/queue/index.ts') },
+      { find: /^managed-agents-webhooks\/reconcile$/, replacement: source('./src/reconcile/index.ts') },
+      { find: /^managed-agents-webhooks\/telemetry$/, replacement: source('./src/telemetry/index.ts') },
+      { find: /^managed-agents-webhooks\/simulate$/, replacement: source('./src/simulate/index.ts') },
     ],
   },
   test: {
