@@ -14,6 +14,8 @@ import { BUDGET_BYTES, kb, unwrapBundle } from './bundle-size.js';
 import { coldStart } from './cold-start.js';
 import { hostileBench } from './hostile.js';
 import { queueBench } from './queue.js';
+import { telemetryBench } from './telemetry.js';
+import { reconcileBench } from './reconcile.js';
 
 type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
 
@@ -251,8 +253,10 @@ targets.push([`unwrap bundle ≤ ${kb(BUDGET_BYTES)} gzip: ${kb(size.gzipped)}`,
 targets.push(['unwrap bundle free of Node built-ins', size.builtins.length === 0]);
 
 await queueBench();
+await reconcileBench();
 
 targets.push(...(await hostileBench()));
+targets.push(...(await telemetryBench()));
 
 console.log('\ntargets:');
 for (const [what, met] of targets) console.log(`  ${met ? 'met ' : 'MISS'}  ${what}`);

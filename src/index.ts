@@ -1,6 +1,7 @@
 export { WebhookVerificationError, isWebhookVerificationError } from './core/errors.js';
 export type { WebhookErrorCode, WebhookErrorStatus } from './core/errors.js';
 export { verify, unwrap, sign } from './core/verify.js';
+export { parseUnverified } from './core/parse-unverified.js';
 export type { VerifyOptions, VerifiedDelivery, SignInput } from './core/verify.js';
 export type { BodyInput } from './core/body.js';
 export type { HeadersInput, WebhookHeaders } from './core/headers.js';

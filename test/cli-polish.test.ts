@@ -136,7 +136,7 @@ describe('send --attacks tells what it could not check', () => {
     const row = r.stdout.split('\n').find((line) => line.includes('duplicate re-delivery')) ?? '';
     expect(row).toMatch(/not verified$/);
     expect(r.stdout).toContain(
-      '50 delivered, 250 rejected as expected, 0 duplicates ignored, 50 duplicates not verified',
+      '52 delivered, 260 rejected as expected, 0 duplicates ignored, 52 duplicates not verified',
     );
   });
 

@@ -260,6 +260,6 @@ describe('demo', () => {
   it('runs every event type and every attack against the example receiver and exits 0', async () => {
     const r = await run(['demo']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('50 delivered, 250 rejected as expected, 50 duplicates ignored, all as expected');
+    expect(r.stdout).toContain('52 delivered, 260 rejected as expected, 52 duplicates ignored, all as expected');
   });
 });

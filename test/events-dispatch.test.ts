@@ -2,9 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { createSampleEvent, dispatch, EVENT_TYPES, isKnownEventType, type UnknownWebhookEvent } from '../src/index.js';
 
 describe('the event catalogue', () => {
-  it('lists 50 distinct data.type values', () => {
-    expect(EVENT_TYPES).toHaveLength(50);
-    expect(new Set(EVENT_TYPES).size).toBe(50);
+  it('lists 52 distinct data.type values: the 51 of @anthropic-ai/sdk 1.16 and session.status_scheduled', () => {
+    expect(EVENT_TYPES).toHaveLength(52);
+    expect(new Set(EVENT_TYPES).size).toBe(52);
+    expect(EVENT_TYPES).toContain('external_storage.failed');
+    expect(EVENT_TYPES).toContain('external_storage.recovered');
+    expect(EVENT_TYPES).toContain('session.status_scheduled');
     expect(Object.isFrozen(EVENT_TYPES)).toBe(true);
   });
 
@@ -21,11 +24,29 @@ describe('the event catalogue', () => {
     const data = event.data as Record<string, unknown>;
     expect(typeof data.id).toBe('string');
     expect(typeof data.organization_id).toBe('string');
-    const orgLevel = type.startsWith('user_profile.') || type.startsWith('external_key.');
+    const orgLevel = ['user_profile.', 'external_key.', 'external_storage.'].some((f) => type.startsWith(f));
     expect('workspace_id' in data).toBe(!orgLevel);
     expect('session_thread_id' in data).toBe(type.startsWith('session.thread_'));
     expect('vault_id' in data).toBe(type.startsWith('vault_credential.'));
     expect('enforcement_action_id' in data).toBe(type.startsWith('user_profile.enforcement_action_'));
+  });
+
+  it('samples ids with the prefixes the SDK documents for the organization-level families', () => {
+    expect(createSampleEvent('external_storage.failed').data.id).toMatch(/^estrg_/);
+    expect(createSampleEvent('external_storage.recovered').data.id).toMatch(/^estrg_/);
+    expect(createSampleEvent('external_key.failed').data.id).toMatch(/^ekey_/);
+  });
+
+  it('dispatches the external storage types to their own handlers, narrowed', () => {
+    const seen: string[] = [];
+    for (const type of ['external_storage.failed', 'external_storage.recovered'] as const) {
+      dispatch(createSampleEvent(type), {
+        'external_storage.failed': (e) => seen.push(`failed ${e.data.id.slice(0, 6)}`),
+        'external_storage.recovered': (e) => seen.push(`recovered ${e.data.id.slice(0, 6)}`),
+        default: () => seen.push('default'),
+      });
+    }
+    expect(seen).toEqual(['failed estrg_', 'recovered estrg_']);
   });
 
   it('samples deterministically with a seed and randomly without', () => {

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Agent, request } from 'node:http';
 import { build } from 'esbuild';
@@ -72,9 +72,13 @@ beforeAll(async () => {
     }),
   );
   // The examples are type-checked with the rest of the project (tsconfig.test.json).
+  // Each example's own next.config.mjs (no trailing-slash redirect), plus what this shared build needs.
+  const exampleConfig = (name: string): string =>
+    JSON.stringify(pathToFileURL(join(root, 'examples', name, 'next.config.mjs')).href);
   writeFileSync(
     join(dir, 'next.config.mjs'),
-    `export default { turbopack: { root: ${JSON.stringify(root)} }, typescript: { ignoreBuildErrors: true } };\n`,
+    `import pages from ${exampleConfig('nextjs-pages-router')};\nimport app from ${exampleConfig('nextjs-app-router')};\n` +
+      `export default { ...pages, ...app, turbopack: { root: ${JSON.stringify(root)} }, typescript: { ignoreBuildErrors: true } };\n`,
   );
   copy('examples/nextjs-pages-router/pages/api/webhooks.ts', 'pages/api/webhooks.ts');
   // The silent mistake: a misspelt config export, which Next.js ignores.

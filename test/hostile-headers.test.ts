@@ -6,6 +6,8 @@ import { unwrapNodeRequest, verifyNodeRequest } from '../src/adapters/node.js';
 import { unwrapRequest, verifyRequest } from '../src/adapters/web.js';
 import { MAX_WEBHOOK_HEADER_CHARS, MAX_WEBHOOK_HEADER_VALUES } from '../src/core/headers.js';
 import { createIdempotencyGuard, memoryStore, redisStore } from '../src/idempotency/index.js';
+import { unwrapLambdaEvent, verifyLambdaEvent } from '../src/lambda/index.js';
+import { createEventQueue, createEventWorker } from '../src/queue/index.js';
 import { generateSecret, sign, unwrap, verify } from '../src/index.js';
 import { makeDelivery } from './support/delivery.js';
 import { expectCode, refusal } from './support/errors.js';
@@ -14,6 +16,8 @@ const d = makeDelivery();
 const options = { secret: d.secret, now: d.nowMs };
 const good = d.headers as Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
 const decoy = `v1,${'A'.repeat(43)}=`;
+/** A Function URL / HTTP API (v2) event carrying the delivery. */
+const lambdaEvent = { version: '2.0', headers: good, body: d.body, isBase64Encoded: false };
 
 describe('header caps: refused as soon as passed, in linear time', () => {
   it(`takes up to ${MAX_WEBHOOK_HEADER_VALUES} values for the three names, and refuses one more`, () => {
@@ -116,6 +120,17 @@ describe('each foreign exception of issue 10 is now our own code', () => {
     expect(expectCode(() => verify(body, good, options), 'invalid_body').message).toContain('Proxy');
   });
 
+  it('a Proxy around an ArrayBuffer body (it passes instanceof and the tag): invalid_body, not a TypeError', () => {
+    const body = new Proxy(new TextEncoder().encode(d.body).buffer, {});
+    expect(expectCode(() => verify(body, good, options), 'invalid_body').message).toContain(
+      'passes instanceof ArrayBuffer but is not one',
+    );
+    expectCode(() => unwrap(body, good, options), 'invalid_body');
+    expectCode(() => sign({ id: 'msg_1', timestamp: 1, body, secret: d.secret }), 'invalid_body');
+    // The real buffer itself still verifies.
+    expect(verify(new TextEncoder().encode(d.body).buffer, good, options).id).toBe(good['webhook-id']);
+  });
+
   it('a Symbol in a signature array', () => {
     expectCode(
       () =>
@@ -159,6 +174,10 @@ describe('each foreign exception of issue 10 is now our own code', () => {
     expect((await refusal(verifyNodeRequest({ headers: good, body: d.body }, null as never))).code).toBe(
       'invalid_options',
     );
+    expectCode(() => unwrapLambdaEvent(lambdaEvent, null as never), 'invalid_options');
+    expectCode(() => verifyLambdaEvent(lambdaEvent, null as never), 'invalid_options');
+    expectCode(() => createEventQueue(null as never), 'invalid_options');
+    expectCode(() => createEventWorker(null as never), 'invalid_options');
     expectCode(() => memoryStore(null as never), 'invalid_options');
     expectCode(() => createIdempotencyGuard(null as never), 'invalid_options');
     const client = { set: async () => null, eval: async () => 0 };

@@ -4,7 +4,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { createSampleEvent, EVENT_TYPES, generateSecret, sign, unwrap, verify } from '../src/index.js';
+import { createSampleEvent, EVENT_TYPES, generateSecret, parseUnverified, sign, unwrap, verify } from '../src/index.js';
 
 const secret = generateSecret();
 const reference = new Webhook(secret);
@@ -61,5 +61,12 @@ describe('deliveries signed here', () => {
     const body = JSON.stringify(createSampleEvent('agent.created'));
     const headers = sign({ id: 'msg_t', timestamp: new Date(), body, secret });
     expect(() => sdk.beta.webhooks.unwrap(body.replace('agent', 'agenT'), { headers })).toThrow();
+  });
+});
+
+describe("parseUnverified, beside the SDK's client.beta.webhooks.parseUnverified", () => {
+  it.each(EVENT_TYPES.map((t) => [t]))('%s reads to the same event in both', (type) => {
+    const body = JSON.stringify(createSampleEvent(type));
+    expect(parseUnverified(body)).toEqual(sdk.beta.webhooks.parseUnverified(body));
   });
 });

@@ -20,7 +20,7 @@ const roundTrip = `
   try { m.unwrap(body + ' ', headers, { secret }); } catch (e) { code = e instanceof m.WebhookVerificationError && e.code; }
   console.log(JSON.stringify([event.data.type, m.EVENT_TYPES.length, code]));
 `;
-const expected = JSON.stringify(['session.thread_created', 50, 'invalid_signature']);
+const expected = JSON.stringify(['session.thread_created', 52, 'invalid_signature']);
 
 describe('the built package', () => {
   beforeAll(() => {

@@ -8,6 +8,7 @@ import { startSdkStub, type SdkStubServer } from './support/sdk-stub-server.js';
 
 const MANAGED_AGENTS = 'managed-agents-2026-04-01';
 const AGENT_MEMORY = 'agent-memory-2026-07-22';
+const EXTERNAL_STORAGE = 'efs-2026-10-01';
 
 interface Expected {
   path: string;
@@ -15,7 +16,7 @@ interface Expected {
   beta: string | undefined;
 }
 
-// Written from the SDK 1.12.0 sources (resources/**/*.js: the path template and beta header of
+// Written from the SDK 1.16.0 sources (resources/**/*.js: the path template and beta header of
 // each retrieve), independently of src/resources, so a wrong mapping there fails here.
 function expected(type: WebhookEventType, d: Record<string, string>): Expected {
   const family = type.slice(0, type.indexOf('.'));
@@ -32,6 +33,8 @@ function expected(type: WebhookEventType, d: Record<string, string>): Expected {
       return { path: `/v1/environments/${d['id']}`, beta: MANAGED_AGENTS };
     case 'external_key':
       return { path: `/v1/organizations/external_keys/${d['id']}`, beta: undefined };
+    case 'external_storage':
+      return { path: `/v1/organizations/external_storage/${d['id']}`, beta: EXTERNAL_STORAGE };
     case 'memory_store':
       return { path: `/v1/memory_stores/${d['id']}`, beta: AGENT_MEMORY };
     case 'session':
@@ -117,6 +120,7 @@ describe('answers from the API', () => {
     'session.thread_created',
     'vault_credential.refresh_failed',
     'external_key.failed',
+    'external_storage.recovered',
   ] as const)('a 404 for %s is gone', async (type) => {
     stub.respond = () => notFound;
     await expect(fetchResource(client, createSampleEvent(type))).resolves.toEqual({ status: 'gone' });
@@ -192,6 +196,91 @@ describe('events it cannot fetch', () => {
     const event = createSampleEvent('session.created');
     await fetchResource(client, { ...event, data: { ...event.data, id: 'sesn_a/b?c=d#e' } });
     expect(stub.requests[0]?.url).toBe('/v1/sessions/sesn_a%2Fb%3Fc=d%23e');
+  });
+});
+
+describe('External Storage (SDK 1.13+)', () => {
+  it.each(['external_storage.failed', 'external_storage.recovered'] as const)(
+    '%s retrieves /v1/organizations/external_storage/{estrg_ id} with the efs beta header',
+    async (type) => {
+      const event = createSampleEvent(type, { seed: 'storage' });
+      expect(event.data.id).toMatch(/^estrg_/);
+      expect(event.data).not.toHaveProperty('workspace_id');
+      stub.respond = () => ({ status: 200, body: { id: event.data.id, type: 'external_storage' } });
+      const result = await fetchResource(client, event, { headers: { 'x-trace-id': 't' } });
+      expect(result).toEqual({ status: 'found', resource: { id: event.data.id, type: 'external_storage' } });
+      expect(stub.requests).toHaveLength(1);
+      expect(stub.requests[0]?.url).toBe(`/v1/organizations/external_storage/${event.data.id}`);
+      expect(stub.requests[0]?.headers['anthropic-beta']).toBe(EXTERNAL_STORAGE);
+      expect(stub.requests[0]?.headers['anthropic-workspace-id']).toBeUndefined();
+      // Request options reach the request, not the SDK's params argument.
+      expect(stub.requests[0]?.headers['x-trace-id']).toBe('t');
+    },
+  );
+
+  // A client of @anthropic-ai/sdk 1.12 (the bottom of the peer range) has no
+  // beta.organization.externalStorage; the rest of the client works as before.
+  function olderClient(organization: 'absent' | 'without externalStorage'): ResourceClient {
+    const beta = Object.create(client.beta) as Record<string, unknown>;
+    if (organization === 'absent') beta['organization'] = undefined;
+    else beta['organization'] = Object.assign(Object.create(client.beta.organization), { externalStorage: undefined });
+    return Object.assign(Object.create(client), { beta }) as ResourceClient;
+  }
+
+  it.each(['absent', 'without externalStorage'] as const)(
+    'a client whose beta.organization is %s answers unsupported, without a request',
+    async (organization) => {
+      const old = olderClient(organization);
+      for (const type of ['external_storage.failed', 'external_storage.recovered'] as const) {
+        await expect(fetchResource(old, createSampleEvent(type))).resolves.toEqual({ status: 'unsupported' });
+      }
+      expect(stub.requests).toHaveLength(0);
+      // The same client still retrieves what it can.
+      await expect(fetchResource(old, createSampleEvent('session.created'))).resolves.toMatchObject({
+        status: 'found',
+      });
+      expect(stub.requests).toHaveLength(1);
+    },
+  );
+});
+
+describe('a client that is not an SDK client', () => {
+  it.each([
+    ['null', null, /got null/],
+    ['undefined', undefined, /got undefined/],
+    ['an API key string', 'sk-ant-test', /got string/],
+    ['client.beta instead of the client', 'beta', /got what looks like client\.beta/],
+    ['a plain object', {}, /got an object without a beta property/],
+  ] as const)('%s rejects with a TypeError naming the fix, without a request', async (_, value, got) => {
+    const given = value === 'beta' ? client.beta : value;
+    for (const type of ['session.created', 'agent.deleted', 'session.teleported'] as const) {
+      const event = {
+        type: 'event' as const,
+        id: 'evt_1',
+        created_at: '2026-01-01T00:00:00Z',
+        data: { type, id: 'x_1' },
+      };
+      const failure = fetchResource(given as unknown as ResourceClient, event);
+      await expect(failure).rejects.toThrow(TypeError);
+      await expect(failure).rejects.toThrow(/must be an @anthropic-ai\/sdk client \(const client = new Anthropic\(\)/);
+      await expect(failure).rejects.toThrow(got);
+    }
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('a client lacking the method an event needs names that method', async () => {
+    const partial = { beta: {}, organization: {} } as unknown as ResourceClient;
+    await expect(fetchResource(partial, createSampleEvent('session.thread_idled'))).rejects.toThrow(
+      /the client has no beta\.sessions\.threads\.retrieve\(\) for session\.thread_idled events/,
+    );
+    await expect(fetchResource(partial, createSampleEvent('external_key.failed'))).rejects.toThrow(
+      /no organization\.externalKeys\.retrieve\(\)/,
+    );
+    // Only External Storage may be missing from a real client of the peer range.
+    await expect(fetchResource(partial, createSampleEvent('external_storage.failed'))).resolves.toEqual({
+      status: 'unsupported',
+    });
+    expect(stub.requests).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@ import type { BetaManagedAgentsCredential } from '@anthropic-ai/sdk/resources/be
 import type { BetaManagedAgentsSession } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { BetaManagedAgentsSessionThread } from '@anthropic-ai/sdk/resources/beta/sessions/threads';
 import type { UserProfile } from '@anthropic-ai/sdk/resources/user-profiles';
+import type { BetaExternalStorage } from '@anthropic-ai/sdk/resources/beta/organization/external-storage';
 import { dispatch, type WebhookEvent, type WebhookEventOf } from '../src/index.js';
 import type { UnknownWebhookEvent } from '../src/events/dispatch.js';
 import {
@@ -44,6 +45,7 @@ declare const threadIdled: WebhookEventOf<'session.thread_idled'>;
 declare const credential: WebhookEventOf<'vault_credential.refresh_failed'>;
 declare const enforcement: WebhookEventOf<'user_profile.enforcement_action_opened'>;
 declare const deleted: WebhookEventOf<'agent.deleted'>;
+declare const storageFailed: WebhookEventOf<'external_storage.failed'>;
 declare const unknown: UnknownWebhookEvent;
 
 type Resolved<P> = Awaited<P>;
@@ -66,6 +68,17 @@ const fetchCredential = () => fetchResource(client, credential);
 export type EnforcementIsProfile = Check<Equal<FoundOf<Resolved<ReturnType<typeof fetchEnforcement>>>, UserProfile>>;
 const fetchEnforcement = () => fetchResource(client, enforcement);
 
+// External Storage (SDK 1.13+): the SDK's BetaExternalStorage, or unsupported with an older client.
+export type StorageIsStorage = Check<Equal<FoundOf<Resolved<ReturnType<typeof fetchStorage>>>, BetaExternalStorage>>;
+export type StorageMayBeUnsupported = Check<
+  Equal<Exclude<Resolved<ReturnType<typeof fetchStorage>>['status'], 'found' | 'gone'>, 'unsupported'>
+>;
+const fetchStorage = () => fetchResource(client, storageFailed);
+// Other known types never are: no SDK client of the peer range lacks their method.
+export type SessionNeverUnsupported = Check<
+  Equal<Extract<Resolved<ReturnType<typeof fetchIdled>>, UnsupportedResource>, never>
+>;
+
 // *.deleted is only ever gone: there is no resource to read.
 export type DeletedIsGone = Check<Equal<Resolved<ReturnType<typeof fetchDeleted>>, GoneResource>>;
 const fetchDeleted = () => fetchResource(client, deleted);
@@ -86,10 +99,16 @@ export type UnknownIncludesUnsupported = Check<
 export async function anyEvent(): Promise<string | undefined> {
   const result = await fetchResource(client, event);
   if (result.status === 'found') return result.resource.id;
-  // @ts-expect-error a known event is never unsupported: every catalogue type has an entry
-  const unsupported: 'unsupported' = result.status;
-  return unsupported;
+  // Unsupported only for external storage with a client older than SDK 1.13.
+  if (result.status === 'unsupported') return undefined;
+  const gone: 'gone' = result.status;
+  return gone;
 }
+
+// A client of SDK 1.12 has no beta.organization (External Storage came in 1.13): it still fits,
+// and fetchResource answers unsupported for external_storage.* at run time.
+declare const oldClient: Omit<Anthropic, 'beta'> & { beta: Omit<Anthropic['beta'], 'organization'> };
+export const oldClientFits = (): unknown => fetchResource(oldClient, storageFailed);
 
 // Options are the SDK's RequestOptions.
 export function options(signal: AbortSignal): unknown {

@@ -25,12 +25,20 @@ type OursFitsSdk<T extends SdkType> = T extends SdkType
   : never;
 export type EveryOurMemberFitsSdk = Check<OursFitsSdk<SdkType> extends true ? true : false>;
 
-// The one type we know that the SDK 1.12.0 does not: from Anthropic's webhook documentation.
+// The one type we know that no SDK version declares (1.16.0 here): Anthropic's Claude API
+// reference for Managed Agents lists it among the webhook event types.
 export type OnlyExtraIsScheduled = Check<
   Exclude<WebhookEventType, SdkType> extends 'session.status_scheduled' ? true : false
 >;
 export type ScheduledIsExtra = Check<
   'session.status_scheduled' extends Exclude<WebhookEventType, SdkType> ? true : false
+>;
+
+// SDK 1.13 added external_storage.failed/recovered: organization-level, so no workspace_id.
+export type ExternalStorageHasNoWorkspace = Check<
+  'workspace_id' extends keyof WebhookEventDataOf<'external_storage.failed' | 'external_storage.recovered'>
+    ? false
+    : true
 >;
 
 export function sdkEventIsOurs(e: BetaWebhookEvent): WebhookEvent {

@@ -1,8 +1,10 @@
 import { WebhookVerificationError, checkOptions, fail } from '../core/errors.js';
+import { durationOption } from '../core/options.js';
 import type { VerifyOptions } from '../core/verify.js';
+import type { ReceiveHooks } from '../instrument/receive.js';
 
-/** The adapters' options: the core's, plus a cap on how much of a body is read. */
-export interface RequestVerifyOptions extends VerifyOptions {
+/** The adapters' options: the core's, caps on how much of a body is read and for how long, and the refusal hooks. */
+export interface RequestVerifyOptions extends VerifyOptions, ReceiveHooks {
   /**
    * The largest body read, in bytes; default 1 MiB (1048576), `Infinity` turns the limit off.
    * A bigger body is refused with `body_too_large` (status 413) before it is all buffered.
@@ -34,16 +36,14 @@ export function resolveBodyReadLimits(options: RequestVerifyOptions): BodyReadLi
   };
 }
 
-/** Checks `readTimeoutMs`: milliseconds > 0, or `Infinity`. */
+/** Checks `readTimeoutMs`: milliseconds in the timer range, or `Infinity`. */
 export function resolveReadTimeoutMs(ms: unknown): number {
-  if (ms === undefined) return DEFAULT_READ_TIMEOUT_MS;
-  if (typeof ms !== 'number' || !(ms > 0)) {
-    fail(
-      'invalid_options',
-      `readTimeoutMs must be a number of milliseconds > 0 (Infinity turns the limit off); leave it out for the default of ${DEFAULT_READ_TIMEOUT_MS}.`,
-    );
-  }
-  return ms;
+  // Capped at the longest timer: a bigger one would fire after 1 ms and refuse every delivery.
+  return durationOption(ms, 'readTimeoutMs', {
+    unit: 'ms',
+    fallback: DEFAULT_READ_TIMEOUT_MS,
+    infinity: 'turns the limit off',
+  });
 }
 
 /** The refusal for a body not complete within `readTimeoutMs`. */

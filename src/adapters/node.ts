@@ -4,6 +4,7 @@ import { bodyBytes, type BodyInput } from '../core/body.js';
 import { WebhookVerificationError, fail } from '../core/errors.js';
 import { unwrap, verify, type VerifiedDelivery } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
+import { watchReceive } from '../instrument/receive.js';
 import {
   bodyTimeout,
   checkContentLength,
@@ -15,6 +16,9 @@ import {
 } from './body-limit.js';
 
 export type { RequestVerifyOptions } from './body-limit.js';
+export { createRefusalAlarm } from '../instrument/alarm.js';
+export type { RefusalAlarm, RefusalAlarmOptions, RefusalStreak } from '../instrument/alarm.js';
+export type { ReceiveHooks, RefusalContext } from '../instrument/receive.js';
 
 /**
  * A framework's request object that is not itself the Node stream but already holds the body,
@@ -51,8 +55,13 @@ export type NodeRequest = IncomingMessage | RequestWithBody;
  * ```
  */
 export async function unwrapNodeRequest(req: NodeRequest, options: RequestVerifyOptions = {}): Promise<WebhookEvent> {
-  const body = await readBody(req, resolveBodyReadLimits(options));
-  return unwrap(body, req.headers, options);
+  const watch = watchReceive('node', options, () => req.headers);
+  try {
+    const body = await readBody(req, resolveBodyReadLimits(options));
+    return watch.accepted(unwrap(body, req.headers, options));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 /**
@@ -71,8 +80,13 @@ export async function verifyNodeRequest(
   req: NodeRequest,
   options: RequestVerifyOptions = {},
 ): Promise<VerifiedDelivery> {
-  const body = await readBody(req, resolveBodyReadLimits(options));
-  return verify(body, req.headers, options);
+  const watch = watchReceive('node', options, () => req.headers);
+  try {
+    const body = await readBody(req, resolveBodyReadLimits(options));
+    return watch.accepted(verify(body, req.headers, options));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 async function readBody(req: NodeRequest, limits: BodyReadLimits): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 import { WebhookVerificationError, fail } from '../core/errors.js';
 import { unwrap, verify, type VerifiedDelivery } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
+import { watchReceive } from '../instrument/receive.js';
 import {
   bodyTimeout,
   checkContentLength,
@@ -11,6 +12,9 @@ import {
 } from './body-limit.js';
 
 export type { RequestVerifyOptions } from './body-limit.js';
+export { createRefusalAlarm } from '../instrument/alarm.js';
+export type { RefusalAlarm, RefusalAlarmOptions, RefusalStreak } from '../instrument/alarm.js';
+export type { ReceiveHooks, RefusalContext } from '../instrument/receive.js';
 
 /**
  * Verifies a fetch `Request` and parses it into a typed event — for Next.js route handlers,
@@ -34,8 +38,13 @@ export type { RequestVerifyOptions } from './body-limit.js';
  * ```
  */
 export async function unwrapRequest(request: Request, options: RequestVerifyOptions = {}): Promise<WebhookEvent> {
-  const body = await readBody(request, resolveBodyReadLimits(options));
-  return unwrap(body, request.headers, options);
+  const watch = watchReceive('web', options, () => request.headers);
+  try {
+    const body = await readBody(request, resolveBodyReadLimits(options));
+    return watch.accepted(unwrap(body, request.headers, options));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 /**
@@ -49,8 +58,13 @@ export async function unwrapRequest(request: Request, options: RequestVerifyOpti
  * ```
  */
 export async function verifyRequest(request: Request, options: RequestVerifyOptions = {}): Promise<VerifiedDelivery> {
-  const body = await readBody(request, resolveBodyReadLimits(options));
-  return verify(body, request.headers, options);
+  const watch = watchReceive('web', options, () => request.headers);
+  try {
+    const body = await readBody(request, resolveBodyReadLimits(options));
+    return watch.accepted(verify(body, request.headers, options));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 /**

@@ -10,7 +10,9 @@ export const DEMO_USAGE: string = `Usage: managed-agents-webhooks demo [--verbos
 Starts the examples/node-http receiver (this library + dedupe on event.id) on an ephemeral
 127.0.0.1 port with a fresh secret, then runs \`send --all --attacks\` against it: every event
 type, and for each a tampered body, a wrong secret, a stale and a future timestamp, a missing
-signature and a duplicate re-delivery. Exits 0 only if every outcome was as expected.`;
+signature and a duplicate re-delivery (same webhook-id, signed again with a new timestamp, as
+Anthropic's retries are). Exits 0 only if every outcome was as expected; a 3xx answer stops the
+run and exits 1, because Anthropic disables an endpoint that answers a redirect.`;
 
 export async function demoCommand(args: string[], io: Output): Promise<number> {
   const parsed = parse(args, { verbose: { type: 'boolean' } });

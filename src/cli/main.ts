@@ -3,9 +3,11 @@ import { UsageError } from './args.js';
 import { demoCommand, DEMO_USAGE } from './demo-command.js';
 import { consoleOutput, exitQuietlyOnClosedPipe, type Output } from './io.js';
 import { queueCommand, QUEUE_USAGE } from './queue-command.js';
+import { reconcileCommand, RECONCILE_USAGE } from './reconcile-command.js';
 import { secretCommand, SECRET_USAGE } from './secret-command.js';
 import { sendCommand, SEND_USAGE } from './send-command.js';
 import { signCommand, SIGN_USAGE } from './sign-command.js';
+import { simulateCommand, SIMULATE_USAGE } from './simulate-command.js';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.js';
 import { version } from './version.js';
 
@@ -18,6 +20,8 @@ Commands:
   verify   verify a captured delivery and explain why it fails
   demo     run a local receiver and send it every event type and every attack
   queue    list or retry the dead letters of a managed-agents-webhooks/queue (BullMQ)
+  reconcile  enqueue what changed since a time and was not handled (catch-up after an incident)
+  simulate   a stand-in for the platform: sessions API + chaotic webhook sender, to rehearse incidents
 
 Run "managed-agents-webhooks <command> --help" for a command's options, --version for the version.
 Exit codes: 0 ok, 1 a check failed, 2 usage error, 141 output closed early (e.g. | head).`;
@@ -31,6 +35,8 @@ const COMMANDS: Record<string, [Command, string]> = {
   verify: [verifyCommand, VERIFY_USAGE],
   demo: [demoCommand, DEMO_USAGE],
   queue: [queueCommand, QUEUE_USAGE],
+  reconcile: [reconcileCommand, RECONCILE_USAGE],
+  simulate: [simulateCommand, SIMULATE_USAGE],
 };
 
 /** Runs the CLI and resolves to its exit code. */

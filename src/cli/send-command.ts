@@ -8,6 +8,9 @@ export const SEND_USAGE: string = `Usage: managed-agents-webhooks send URL --sec
 
 POSTs signed deliveries to a webhook handler. With --attacks it is a conformance check: it
 also sends what the handler must refuse or dedupe, and exits 1 if the handler got any wrong.
+Redirects are not followed: any 3xx answer stops the run and exits 1, because Anthropic disables
+an endpoint at once when it answers a redirect (a trailing-slash or HTTP→HTTPS redirect in
+front of the handler). Give the final URL instead.
 
   --secret S        the endpoint secret the handler verifies with; ${SECRET_HELP}
   --type T          one realistic sample event of data.type T
@@ -33,6 +36,8 @@ export interface Result {
   ok: boolean;
   /** Accepted, but the handler did not say whether it deduped (no `duplicate` in its answer). */
   unverified?: boolean;
+  /** A 3xx answer: where it pointed (its `Location`), or '' without one. Fatal: the run stops. */
+  redirect?: string;
   note?: string;
 }
 
@@ -85,6 +90,8 @@ export async function sendCommand(args: string[], io: Output = consoleOutput): P
   if (bodyPath !== undefined) options.body = readInput(bodyPath);
   const results = await send(options, io);
   report(results, options, io);
+  const redirected = results.find((r) => r.redirect !== undefined);
+  if (redirected !== undefined) io.err(redirectFatal(options.url, redirected));
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -98,7 +105,10 @@ export async function send(options: SendOptions, io: Output): Promise<Result[]> 
   const results: Result[] = [];
   for (const [i, delivery] of deliveries.entries()) {
     io.progress(`sending ${i + 1}/${deliveries.length}: ${delivery.type} — ${delivery.kind}`);
-    results.push(await post(options, delivery));
+    const result = await post(options, delivery);
+    results.push(result);
+    // The platform would have disabled the endpoint here: nothing after it would be delivered.
+    if (result.redirect !== undefined) break;
   }
   io.progress('');
   return results;
@@ -111,10 +121,23 @@ async function post(options: SendOptions, delivery: Delivery): Promise<Result> {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...delivery.headers },
       body: delivery.body,
+      // As Anthropic's sender: a redirect is the answer, never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     const text = await response.text();
     const ms = Math.round(performance.now() - started);
+    if (response.status >= 300 && response.status < 400) {
+      return {
+        delivery,
+        status: response.status,
+        ms,
+        ...readAnswer(text),
+        ok: false,
+        redirect: response.headers.get('location') ?? '',
+        note: REDIRECT_NOTE,
+      };
+    }
     return judge(delivery, response.status, ms, text);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
@@ -180,6 +203,20 @@ function judge(delivery: Delivery, status: number, ms: number, text: string): Re
     return { ...result, ok: true, unverified: true, note: UNVERIFIED_NOTE };
   }
   return { ...result, ok: true };
+}
+
+const REDIRECT_NOTE =
+  'a redirect (3xx): Anthropic disables the endpoint at once, and events emitted while it is disabled are never delivered';
+
+/** The closing line of a run stopped by a 3xx: what happens, why, and the fix. */
+function redirectFatal(url: string, r: Result): string {
+  const to = r.redirect === '' || r.redirect === undefined ? '' : ` to ${printable(r.redirect).slice(0, 200)}`;
+  return (
+    `fatal: ${url} answered ${r.status}${to}. Anthropic does not follow redirects: an endpoint that answers a 3xx ` +
+    'is disabled at once, and nothing emitted while it is disabled is ever replayed. Register the final URL ' +
+    '(https, the exact path, with or without the trailing slash as the server wants it) or make the server answer ' +
+    'this path itself. Stopped after the first redirect.'
+  );
 }
 
 const UNVERIFIED_NOTE =

@@ -17,10 +17,9 @@ export function bodyBytes(body: BodyInput): Uint8Array {
     checkAttached(body.buffer);
     return body;
   }
-  // The tag, not instanceof, so an ArrayBuffer from another realm (a VM, an iframe) is accepted.
-  if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
-    checkAttached(body as ArrayBuffer);
-    return new Uint8Array(body as ArrayBuffer);
+  if (isArrayBuffer(body)) {
+    checkAttached(body);
+    return new Uint8Array(body);
   }
   if (ArrayBuffer.isView(body)) {
     const view = body as ArrayBufferView;
@@ -28,6 +27,24 @@ export function bodyBytes(body: BodyInput): Uint8Array {
     return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   }
   return fail('invalid_body', describeBadBody(body));
+}
+
+// ArrayBuffer's own byteLength getter, kept to test what a value really is.
+const byteLength = /* @__PURE__ */ Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get;
+
+/**
+ * A brand check: the getter throws for anything but a real ArrayBuffer. Neither instanceof nor the
+ * tag will do — a Proxy around one passes both, then throws a TypeError on every read — while an
+ * ArrayBuffer from another realm (a VM, an iframe) fails instanceof but is as good as ours.
+ */
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    byteLength?.call(value);
+    return byteLength !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -55,8 +72,9 @@ function isDetached(buffer: ArrayBufferLike): boolean {
 }
 
 function describeBadBody(body: unknown): string {
-  if (body instanceof Uint8Array) {
-    return 'The body passes instanceof Uint8Array but is not one (a Proxy or a look-alike object); pass the Uint8Array or Buffer itself.';
+  const posing = body instanceof Uint8Array ? 'Uint8Array' : body instanceof ArrayBuffer ? 'ArrayBuffer' : undefined;
+  if (posing !== undefined) {
+    return `The body passes instanceof ${posing} but is not one (a Proxy or a look-alike object); pass the ${posing} or Buffer itself.`;
   }
   const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
   if (got === 'object') {

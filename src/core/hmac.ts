@@ -6,10 +6,8 @@ type Sha256 = ReturnType<typeof sha256.create>;
 
 /**
  * One secret's HMAC key, absorbed once and kept. The portable state is two SHA-256 states with
- * the padded key already hashed (inner and outer), copied per message into scratch states, so
- * the key is never hashed again and no hash objects are allocated per delivery; verification is
- * synchronous, so one scratch per key is never used by two messages at once. The native state
- * is the runtime's `KeyObject`. Each is made on first use.
+ * the padded key already hashed (inner and outer), cloned per message, so the key is never
+ * hashed again. The native state is the runtime's `KeyObject`. Each is made on first use.
  */
 export interface KeyState {
   readonly key: Uint8Array;
@@ -20,8 +18,6 @@ export interface KeyState {
 interface PureKey {
   readonly inner: Sha256;
   readonly outer: Sha256;
-  readonly innerScratch: Sha256;
-  readonly outerScratch: Sha256;
 }
 
 /** The signed content `id.timestamp.body`, kept as given so each path hashes it its own way. */
@@ -98,7 +94,7 @@ function pureKey(state: KeyState): PureKey {
     for (let i = 0; i < BLOCK; i++) pad[i] = (pad[i] as number) ^ (0x36 ^ 0x5c);
     const outer = sha256.create().update(pad);
     pad.fill(0);
-    state.pure = { inner, outer, innerScratch: inner.clone(), outerScratch: outer.clone() };
+    state.pure = { inner, outer };
   }
   return state.pure;
 }
@@ -129,11 +125,12 @@ export function computeMac(key: KeyState, message: SignedMessage): Uint8Array {
   message.parts ??= signedContent(message.id, message.timestamp, message.body);
   // HMAC composed from the two SHA-256 states rather than noble's HMAC object, whose per-message
   // clone, sub-view and double wipe cost more than the hashing at this size (and whose code
-  // would add a kilobyte to every bundle).
-  const inner = state.inner._cloneInto(state.innerScratch);
+  // would add a kilobyte to every bundle). Only noble's public API: `clone()` per message, not
+  // the underscore `_cloneInto` into kept scratch states, which a minor release may change.
+  const inner = state.inner.clone();
   for (const part of message.parts) inner.update(part);
   inner.digestInto(macScratch);
-  const outer = state.outer._cloneInto(state.outerScratch);
+  const outer = state.outer.clone();
   outer.update(macScratch);
   outer.digestInto(macScratch);
   return macScratch;

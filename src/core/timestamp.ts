@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { durationOption } from './options.js';
 
 /** The clock: a `Date`, milliseconds since the epoch (like `Date.now()`), or a function giving either. */
 export type Clock = Date | number | (() => Date | number);
@@ -27,14 +28,13 @@ export function parseTimestamp(value: string): number {
 
 /** Checks the tolerance option once, before any header is read. */
 export function resolveTolerance(tolerance: number | undefined): number {
-  if (tolerance === undefined) return DEFAULT_TOLERANCE_SECONDS;
-  if (typeof tolerance !== 'number' || !(tolerance >= 0)) {
-    fail(
-      'invalid_options',
-      'toleranceSeconds must be a number of seconds >= 0 (Infinity turns the check off); leave it out for the default of 300.',
-    );
-  }
-  return tolerance;
+  // 0 stays valid (only the exact second passes): a window may be empty, unlike a timer.
+  return durationOption(tolerance, 'toleranceSeconds', {
+    unit: 's',
+    fallback: DEFAULT_TOLERANCE_SECONDS,
+    infinity: 'turns the check off',
+    zero: true,
+  });
 }
 
 /** The current time in whole Unix seconds from the clock option. */

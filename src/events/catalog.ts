@@ -3,12 +3,14 @@
  * `data` has besides `type`, `id` and `organization_id`. Every event type in this package's
  * types, docs and samples is derived from it.
  *
- * Source: `BetaWebhookEventData` in `@anthropic-ai/sdk` 1.12.0, plus `session.status_scheduled`
- * from Anthropic's webhook documentation. `test/types-match-official-sdk.test-d.ts` keeps the two
- * in step.
+ * Source: `BetaWebhookEventData` in `@anthropic-ai/sdk` 1.16.0 (51 types), plus
+ * `session.status_scheduled` (52 in all), which Anthropic's Claude API reference for Managed
+ * Agents lists among the webhook event types but no SDK version declares (nor the docs' event
+ * table). `npm run catalog:check` (`tools/catalog-check.ts`) and
+ * `test/types-match-official-sdk.test-d.ts` keep this table in step with the installed SDK.
  *
- * `user_profile.*` and `external_key.*` events belong to the organization, so they have no
- * `workspace_id`.
+ * `user_profile.*`, `external_key.*` and `external_storage.*` events belong to the
+ * organization, so they have no `workspace_id`.
  */
 export const EVENT_CATALOG = {
   'agent.archived': ['workspace_id'],
@@ -30,6 +32,8 @@ export const EVENT_CATALOG = {
   'environment.updated': ['workspace_id'],
   'external_key.failed': [],
   'external_key.recovered': [],
+  'external_storage.failed': [],
+  'external_storage.recovered': [],
   'memory_store.archived': ['workspace_id'],
   'memory_store.created': ['workspace_id'],
   'memory_store.deleted': ['workspace_id'],

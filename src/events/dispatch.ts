@@ -20,7 +20,7 @@ export type EventHandlers<R = unknown> = { [T in WebhookEventType]?: (event: Web
   default?: (event: WebhookEvent | UnknownWebhookEvent) => R;
 };
 
-/** The keys a handler map may have: the 50 event types and `default`. */
+/** The keys a handler map may have: the 52 event types and `default`. */
 type HandlerKey = WebhookEventType | 'default';
 
 /**

@@ -1,6 +1,8 @@
 import { checkOptions, fail } from '../core/errors.js';
+import { durationOption } from '../core/options.js';
+import { checkWellFormedId } from '../core/well-formed.js';
 import { memoryStore } from './memory-store.js';
-import type { IdempotencyStore } from './store.js';
+import type { ClaimOutcome, IdempotencyStore } from './store.js';
 
 /** Options of `createIdempotencyGuard`. */
 export interface IdempotencyGuardOptions {
@@ -42,10 +44,12 @@ export interface IdempotencyGuard {
  * the handler's longest run, or two workers may both run it.
  *
  * If the store itself fails, `run` rejects with the store's error: before `fn`, nothing ran and
- * the retry will; after `fn`, the claim stays until `lockSeconds` pass.
+ * the retry will (a claim that may have been stored anyway is released); after `fn`, the claim
+ * stays until `lockSeconds` pass.
  *
- * Bad options or an empty id throw `WebhookVerificationError` with code `invalid_options`
- * (status 500), like every misconfiguration in this package.
+ * Bad options, an empty id, or an id that is not well-formed Unicode (a lone surrogate, which
+ * `unwrap` never returns) throw `WebhookVerificationError` with code `invalid_options` (status
+ * 500), like every misconfiguration in this package.
  *
  * @example
  * ```ts
@@ -65,18 +69,30 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       'store must have claim, complete and release methods, like memoryStore() or redisStore(client).',
     );
   }
-  const ttlMs = seconds(options.ttlSeconds, 86_400, 'ttlSeconds') * 1000;
-  const lockMs = seconds(options.lockSeconds, 60, 'lockSeconds') * 1000;
+  const ttlMs = durationOption(options.ttlSeconds, 'ttlSeconds', { unit: 's', fallback: 86_400 }) * 1000;
+  const lockMs = durationOption(options.lockSeconds, 'lockSeconds', { unit: 's', fallback: 60 }) * 1000;
   return {
     async run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>> {
       if (typeof eventId !== 'string' || eventId === '') {
         fail('invalid_options', 'guard.run needs the event id (event.id) as a non-empty string.');
       }
+      checkWellFormedId(eventId, 'guard.run');
       if (typeof fn !== 'function') {
         fail('invalid_options', 'guard.run needs the handler to run as its second argument.');
       }
       const token = claimToken();
-      const outcome = await store.claim(eventId, token, lockMs);
+      let outcome: ClaimOutcome;
+      try {
+        outcome = await store.claim(eventId, token, lockMs);
+      } catch (error) {
+        // The claim may have been carried out although its answer never came (the connection
+        // dropped after the command, or it timed out and the client sent it later): left alone it
+        // would answer every retry "in flight" for lockSeconds, for an event nobody runs. The
+        // compare-and-delete drops it if it is there and ours, and nothing otherwise. Not awaited:
+        // the sender's 5xx should not wait on a store that is failing.
+        void (async () => store.release(eventId, token))().catch(() => {});
+        throw error;
+      }
       if (outcome !== 'claimed') return { status: 'duplicate', inFlight: outcome !== 'done' };
       let value: T;
       try {
@@ -97,17 +113,6 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       return { status: 'processed', value };
     },
   };
-}
-
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(
-      'invalid_options',
-      `${name} must be a finite number of seconds > 0; leave it out for the default of ${fallback}.`,
-    );
-  }
-  return value;
 }
 
 function isStore(store: IdempotencyStore): boolean {

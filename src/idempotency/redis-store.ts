@@ -1,4 +1,6 @@
 import { checkOptions, fail } from '../core/errors.js';
+import { durationOption } from '../core/options.js';
+import { checkWellFormedId } from '../core/well-formed.js';
 import { DONE, type ClaimOutcome, type IdempotencyStore } from './store.js';
 
 /**
@@ -65,6 +67,9 @@ interface Commands {
  * release runs a Lua script that deletes the key only while it still holds the caller's token,
  * so a worker that outlived its lock never frees the claim another worker took over.
  *
+ * An id that is not well-formed Unicode (a lone surrogate) is refused with `invalid_options`:
+ * both clients send keys as UTF-8, where distinct such ids become one key.
+ *
  * Each command waits at most `timeoutMs` (default 2,000 ms); then `run` rejects with a
  * `TimeoutError`, so during a Redis outage a handler answers 5xx in bounded time and the sender
  * retries, instead of waiting on the client's offline queue.
@@ -82,32 +87,27 @@ export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisSt
   if (typeof prefix !== 'string') {
     fail('invalid_options', 'redisStore: prefix must be a string; leave it out for "maw:idempotency:".');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-    fail(
-      'invalid_options',
-      `redisStore: timeoutMs must be a number of milliseconds > 0 (Infinity waits as long as the client); leave it out for ${DEFAULT_TIMEOUT_MS}.`,
-    );
-  }
+  const timeoutMs = durationOption(options.timeoutMs, 'redisStore: timeoutMs', {
+    unit: 'ms',
+    fallback: DEFAULT_TIMEOUT_MS,
+    infinity: 'waits as long as the client does',
+  });
   const commands = isIORedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
   const within = <T>(operation: string, reply: Promise<T>): Promise<T> => bounded(operation, reply, timeoutMs);
   return {
     async claim(key, token, ttlMs) {
-      const reply = commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs));
-      try {
-        return claimOutcome(await within('claim', reply));
-      } catch (error) {
-        // A client that queues commands while Redis is down (ioredis) may still send this claim once
-        // it reconnects; the release queued behind it drops it again, so the sender's retry is not
-        // answered "in flight" for lockSeconds by a claim that nobody runs.
-        if (isStoreTimeout(error)) commands.release(prefix + key, token).catch(() => {});
-        throw error;
-      }
+      checkWellFormedId(key, 'redisStore');
+      // A claim that fails (times out, or its connection drops) is released by the guard: a client
+      // that queues commands (ioredis) may still send it later, and the release queued behind it
+      // drops it again.
+      return claimOutcome(await within('claim', commands.setIfAbsent(prefix + key, token, wholeMs(ttlMs))), token);
     },
     async complete(key, ttlMs) {
+      checkWellFormedId(key, 'redisStore');
       await within('complete', commands.set(prefix + key, DONE, wholeMs(ttlMs)));
     },
     async release(key, token) {
+      checkWellFormedId(key, 'redisStore');
       await within('release', commands.release(prefix + key, token));
     },
   };
@@ -119,10 +119,6 @@ function storeTimeout(operation: string, ms: number): Error {
     `redisStore: the ${operation} command got no answer from Redis within ${ms} ms (timeoutMs). Redis is down or unreachable; answer 5xx so the sender retries, and check the connection.`,
     'TimeoutError',
   );
-}
-
-function isStoreTimeout(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'TimeoutError';
 }
 
 /** The command's reply, or a `TimeoutError` after `ms`; the timer never outlives the command. */
@@ -177,13 +173,15 @@ function notAClient(): never {
 
 /**
  * `SET … NX GET` answers nil when it wrote (the claim is ours) and the key's value when it did not:
- * `done`, or another run's token. Values may come as bytes (a client's type mapping); any other
- * reply is refused rather than read as a claim or a duplicate.
+ * `done`, or another run's token. Our own token is ours too: ioredis re-sends a command whose
+ * answer was lost when the connection dropped, and the second `SET` finds what the first one
+ * wrote (tokens are random per run, so no other run holds it). Values may come as bytes (a
+ * client's type mapping); any other reply is refused rather than read as a claim or a duplicate.
  */
-function claimOutcome(reply: unknown): ClaimOutcome {
+function claimOutcome(reply: unknown, token: string): ClaimOutcome {
   if (reply === null || reply === undefined) return 'claimed';
   const value = reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
-  if (typeof value === 'string') return value === DONE ? 'done' : 'in_flight';
+  if (typeof value === 'string') return value === DONE ? 'done' : value === token ? 'claimed' : 'in_flight';
   return fail(
     'invalid_options',
     `redisStore: SET NX GET answered ${typeof reply}, expected a string or nil; is the client a redis or ioredis client?`,

@@ -25,7 +25,10 @@ export interface IdempotencyStore {
    * later deliveries must see even if a retry took the claim after ours lapsed.
    */
   complete(key: string, ttlMs: number): Promise<void>;
-  /** Drops the claim only while it is still `token`'s, so a late owner never frees a claim it lost. */
+  /**
+   * Drops the claim only while it is still `token`'s, so a late owner never frees a claim it lost.
+   * The guard also calls it after a `claim` that threw: that claim may have been stored anyway.
+   */
   release(key: string, token: string): Promise<void>;
 }
 

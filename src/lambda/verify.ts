@@ -1,15 +1,16 @@
 import { resolveMaxBodyBytes } from '../adapters/body-limit.js';
 import { unwrap, verify, type VerifiedDelivery, type VerifyOptions } from '../core/verify.js';
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import type { HeadersInput } from '../core/headers.js';
 import type { WebhookEvent } from '../events/types.js';
+import { watchReceive, type ReceiveHooks } from '../instrument/receive.js';
 import { lambdaBody } from './body.js';
 import type { LambdaHttpEvent } from './event.js';
 import { lambdaHeaders } from './headers.js';
 import { withBase64Hint } from './hint.js';
 
-/** The Lambda adapter's options: the core's, plus a cap on the body's size. */
-export interface LambdaVerifyOptions extends VerifyOptions {
+/** The Lambda adapter's options: the core's, a cap on the body's size, and the refusal hooks. */
+export interface LambdaVerifyOptions extends VerifyOptions, ReceiveHooks {
   /**
    * The largest body accepted, in bytes after base64 decoding; default 1 MiB (1048576),
    * `Infinity` turns the limit off. A bigger body is refused with `body_too_large` (status 413).
@@ -38,7 +39,12 @@ export interface LambdaVerifyOptions extends VerifyOptions {
  * ```
  */
 export function unwrapLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyOptions = {}): WebhookEvent {
-  return fromLambda(event, options, unwrap);
+  const watch = watchReceive('lambda', options, () => lambdaHeaders(event));
+  try {
+    return watch.accepted(fromLambda(event, options, unwrap));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 /**
@@ -52,7 +58,12 @@ export function unwrapLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyO
  * ```
  */
 export function verifyLambdaEvent(event: LambdaHttpEvent, options: LambdaVerifyOptions = {}): VerifiedDelivery {
-  return fromLambda(event, options, verify);
+  const watch = watchReceive('lambda', options, () => lambdaHeaders(event));
+  try {
+    return watch.accepted(fromLambda(event, options, verify));
+  } catch (error) {
+    throw watch.refused(error);
+  }
 }
 
 /** The event's body and headers through `check` (unwrap or verify), with the base64 hint on a mismatch. */
@@ -61,6 +72,7 @@ function fromLambda<T>(
   options: LambdaVerifyOptions,
   check: (body: string | Uint8Array, headers: HeadersInput, options: VerifyOptions) => T,
 ): T {
+  checkOptions(options, 'The options');
   const max = resolveMaxBodyBytes(options.maxBodyBytes);
   checkEvent(event);
   const body = lambdaBody(event, max);

@@ -1,7 +1,12 @@
-import { ErrorCode, Queue, type BackoffOptions, type ConnectionOptions } from 'bullmq';
+import { ErrorCode, Queue, type BackoffOptions, type ConnectionOptions, type Telemetry } from 'bullmq';
 import { fail } from '../core/errors.js';
+import { durationOption } from '../core/options.js';
+import { checkWellFormedId } from '../core/well-formed.js';
 import type { UnknownWebhookEvent } from '../events/dispatch.js';
 import type { WebhookEvent } from '../events/types.js';
+import type { TraceCarrier } from '../instrument/hook.js';
+import { observeEnqueue } from '../instrument/queue.js';
+import { clusterPrefixCheck } from './cluster-prefix.js';
 import { DEFAULT_QUEUE_NAME, eventJobId, isEventJobData, receipt, type EventJobData } from './job.js';
 
 /** Options of `createEventQueue`. `connection`, `prefix` and `backoff` are BullMQ's own. */
@@ -10,8 +15,17 @@ export interface EventQueueOptions {
   connection: ConnectionOptions;
   /** The BullMQ queue name; default `'managed-agents-webhooks'`. The worker must use the same. */
   name?: string;
-  /** BullMQ's key prefix; default BullMQ's (`bull`). The worker must use the same. */
+  /**
+   * BullMQ's key prefix; default BullMQ's (`bull`). The worker must use the same. On a Redis Cluster
+   * (an ioredis `Cluster` as connection) it must hold a hash tag, e.g. `'{maw}'`: all of a queue's
+   * keys then share one slot, as BullMQ's scripts need.
+   */
   prefix?: string;
+  /**
+   * BullMQ's own OpenTelemetry hook, given to its `Queue` as it is — e.g. `new BullMQOtel()` from
+   * `bullmq-otel` — for BullMQ's spans beside this package's (`enableTelemetry`).
+   */
+  telemetry?: Telemetry | undefined;
   /**
    * How long a completed event's id is kept, so a re-delivery is a `duplicate`; default 86,400
    * (a day, longer than the sender retries). BullMQ trims completed jobs when later ones finish,
@@ -52,7 +66,9 @@ export interface EventQueue {
    * Stores the event as a job whose id is derived from `event.id`. Resolves once Redis has it —
    * `enqueued`, or `duplicate` when that id is already waiting, running, completed within
    * `retentionSeconds`, or a dead letter. Rejects when Redis fails or does not answer within
-   * `timeoutMs`: answer 5xx so the sender retries.
+   * `timeoutMs`: answer 5xx so the sender retries. Refuses with `invalid_options` what `unwrap`
+   * never returns: a non-event, or an id holding a lone surrogate (BullMQ would file distinct
+   * such ids under one key).
    *
    * @example
    * ```ts
@@ -62,7 +78,8 @@ export interface EventQueue {
    */
   enqueue(event: WebhookEvent | UnknownWebhookEvent): Promise<EnqueueResult>;
   /**
-   * The dead letters: events that failed every attempt, newest first.
+   * The dead letters: events that failed every attempt, newest first — each once, as the failed
+   * set stood when the call began (one arriving meanwhile is listed by the next call).
    *
    * @example
    * ```ts
@@ -117,8 +134,11 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   if (typeof options !== 'object' || options === null || options.connection === undefined) {
     fail('invalid_options', 'createEventQueue needs { connection }: BullMQ connection options or an ioredis client.');
   }
-  const retentionSeconds = positive(options.retentionSeconds, 86_400, 'retentionSeconds');
-  const timeoutMs = positive(options.timeoutMs, 5_000, 'timeoutMs');
+  const retentionSeconds = durationOption(options.retentionSeconds, 'createEventQueue: retentionSeconds', {
+    unit: 's',
+    fallback: 86_400,
+  });
+  const timeoutMs = durationOption(options.timeoutMs, 'createEventQueue: timeoutMs', { unit: 'ms', fallback: 5_000 });
   const attempts = options.attempts ?? 5;
   if (!Number.isSafeInteger(attempts) || attempts < 1) {
     fail('invalid_options', 'attempts must be a whole number ≥ 1 (runs per event, the first included).');
@@ -131,15 +151,26 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     // Dead letters stay until retried or removed by hand: they are what failed() lists.
     removeOnFail: false,
   };
+  clusterPrefixCheck(
+    'createEventQueue',
+    options.connection,
+    options.prefix ?? 'bull',
+    options.name ?? DEFAULT_QUEUE_NAME,
+  );
   const queue = new Queue<EventJobData>(options.name ?? DEFAULT_QUEUE_NAME, {
     connection: options.connection,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
   });
 
-  async function add(event: WebhookEvent | UnknownWebhookEvent): Promise<EnqueueResult> {
+  async function add(
+    event: WebhookEvent | UnknownWebhookEvent,
+    trace: TraceCarrier | undefined,
+  ): Promise<EnqueueResult> {
     const jobId = eventJobId(event.id);
     const mine = receipt();
-    await queue.add(event.data.type, { event, receipt: mine }, { ...jobOptions, jobId });
+    const data: EventJobData = trace === undefined ? { event, receipt: mine } : { event, receipt: mine, trace };
+    await queue.add(event.data.type, data, { ...jobOptions, jobId });
     // The add is one atomic script, so exactly one concurrent caller's receipt is stored.
     // A missing job was removed after finishing, which needs a job stored first.
     const stored = await queue.getJob(jobId);
@@ -148,11 +179,15 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
 
   async function failed(): Promise<DeadLetter[]> {
     const letters: DeadLetter[] = [];
-    // Bounded by the failed set's size at the time of the call, read in pages.
-    const total = await queue.getFailedCount();
-    for (let start = 0; start < total; start += PAGE) {
-      for (const job of await queue.getFailed(start, Math.min(start + PAGE, total) - 1)) {
-        if (!isEventJobData(job.data)) continue;
+    // The failed set's ids in one read (newest first), then their jobs a page at a time. Paging by
+    // offset instead, through a set that grows at the top while it is read, listed one dead letter
+    // twice and skipped another (so retryFailed left it behind). Later arrivals wait for the next call.
+    const ids = await queue.getRanges(['failed'], 0, -1, false);
+    for (let start = 0; start < ids.length; start += PAGE) {
+      const jobs = await Promise.all(ids.slice(start, start + PAGE).map((id) => queue.getJob(id)));
+      for (const job of jobs) {
+        // Gone meanwhile (removed, or retried and finished), or another producer's job.
+        if (job === undefined || !isEventJobData(job.data)) continue;
         letters.push({
           event: job.data.event,
           error: job.failedReason ?? '',
@@ -170,7 +205,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       if (!isEventJobData({ event }) || event.id === '') {
         fail('invalid_options', 'enqueue needs a verified event, as unwrap() or unwrapNodeRequest() return it.');
       }
-      return withTimeout(add(event), timeoutMs);
+      checkWellFormedId(event.id, 'enqueue');
+      return observeEnqueue(queue.name, eventJobId(event.id), event, (trace) =>
+        withTimeout(add(event, trace), timeoutMs),
+      );
     },
     failed,
     async retryFailed(eventIds) {
@@ -195,14 +233,6 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     },
     close: () => queue.close(),
   };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail('invalid_options', `${name} must be a finite number > 0; leave it out for the default of ${fallback}.`);
-  }
-  return value;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -1,5 +1,6 @@
 import type { WebhookEvent } from '../events/types.js';
 import type { UnknownWebhookEvent } from '../events/dispatch.js';
+import type { TraceCarrier } from '../instrument/hook.js';
 
 /** The queue both sides use unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = 'managed-agents-webhooks';
@@ -13,6 +14,11 @@ export interface EventJobData {
    * with a flag, so `enqueue` reads the stored receipt back to tell its own add from a duplicate.
    */
   receipt: string;
+  /**
+   * The trace context of the enqueue that stored the job, when telemetry is on
+   * (`managed-agents-webhooks/telemetry`): the worker's span continues that trace.
+   */
+  trace?: TraceCarrier;
 }
 
 /**

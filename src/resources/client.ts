@@ -11,6 +11,9 @@ import type {
 import type { BetaManagedAgentsSessionThread } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { BetaManagedAgentsCredential } from '@anthropic-ai/sdk/resources/beta/vaults';
 import type { ExternalKey } from '@anthropic-ai/sdk/resources/organization';
+// Declared since SDK 1.13; with an older SDK installed this type does not resolve (and
+// `fetchResource` answers `unsupported` for external storage events, see `ResourceClient`).
+import type { BetaExternalStorage } from '@anthropic-ai/sdk/resources/beta/organization/external-storage';
 import type { UserProfile } from '@anthropic-ai/sdk/resources';
 
 /**
@@ -29,6 +32,7 @@ export interface ResourceTypes {
   deployment_run: BetaManagedAgentsDeploymentRun;
   environment: BetaEnvironment;
   external_key: ExternalKey;
+  external_storage: BetaExternalStorage;
   memory_store: BetaManagedAgentsMemoryStore;
   session: BetaManagedAgentsSession;
   session_thread: BetaManagedAgentsSessionThread;
@@ -42,6 +46,9 @@ interface Scope {
   workspace_id?: string;
 }
 
+// The SDK's params for a retrieve that needs none (it only takes extra `betas`).
+type NoParams = Record<string, never>;
+
 // A `retrieve(id, params, options)` method. Results are `PromiseLike` rather than the SDK's
 // `APIPromise` class, whose private fields would make a client from a second copy of the SDK
 // (another version in node_modules) a type error.
@@ -52,6 +59,10 @@ interface Retrieve<R, P = Scope> {
 /**
  * The part of an `@anthropic-ai/sdk` client (`new Anthropic()`) that `fetchResource` calls: one
  * `retrieve` per resource kind. Any `Anthropic` client of `>=1.12 <2` fits.
+ *
+ * `beta.organization.externalStorage` arrived in SDK 1.13, so it is optional here: given a client
+ * without it, `fetchResource` answers `{ status: 'unsupported' }` for `external_storage.*` events
+ * without a request. Upgrade `@anthropic-ai/sdk` to 1.13 or later to retrieve them.
  */
 export interface ResourceClient {
   beta: {
@@ -65,6 +76,10 @@ export interface ResourceClient {
     };
     vaults: Retrieve<ResourceTypes['vault']> & {
       credentials: Retrieve<ResourceTypes['vault_credential'], Scope & { vault_id: string }>;
+    };
+    /** SDK 1.13 and later. External Storage belongs to the organization: no Workspace to select. */
+    organization?: {
+      externalStorage?: Retrieve<ResourceTypes['external_storage'], NoParams>;
     };
   };
   userProfiles: Retrieve<ResourceTypes['user_profile']>;

@@ -8,11 +8,14 @@ import type { ResourceKind } from './client.js';
  * `EventResourcesMatchCatalogue` below makes a type added there without an entry here fail the
  * typecheck.
  *
- * Every type of `@anthropic-ai/sdk` 1.12.0 has something to retrieve, so no known type is
- * `'unsupported'` today: that status is for types newer than this version.
+ * Every type of `@anthropic-ai/sdk` 1.16.0 has something to retrieve, so no known type is
+ * `'unsupported'` here: `fetchResource` answers that for types newer than this version, and for
+ * `external_storage.*` when the client predates SDK 1.13.
  *
  * - `session.*` events carry the session's id; `session.thread_*` also the thread's.
  * - `vault_credential.*` carry the credential's id and its vault's.
+ * - `external_key.*` and `external_storage.*` carry the id (`ekey_…`, `estrg_…`) of the
+ *   organization's External Key or External Storage whose check failed or passes again.
  * - `user_profile.*` retrieve the profile itself: its `programs` and its open
  *   `enforcement_actions` (look up `enforcement_action_id` there) are what those events report;
  *   the API has no endpoint for one enforcement action.
@@ -43,6 +46,8 @@ export const EVENT_RESOURCES = {
   'environment.updated': 'environment',
   'external_key.failed': 'external_key',
   'external_key.recovered': 'external_key',
+  'external_storage.failed': 'external_storage',
+  'external_storage.recovered': 'external_storage',
   'memory_store.archived': 'memory_store',
   'memory_store.created': 'memory_store',
   'memory_store.deleted': 'gone',

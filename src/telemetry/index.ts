@@ -1,2 +1,2 @@
-// Placeholder: filled in by the issue that owns this entry.
-export {};
+export { enableTelemetry } from './enable.js';
+export type { TelemetryOptions } from './enable.js';

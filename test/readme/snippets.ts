@@ -1,33 +1,40 @@
-// Type-checks the ```ts blocks of a Markdown file against the built package, the way a user who
-// copies them into a strict TypeScript project would: each block is its own ES module, resolved
-// through the package's own name (its exports map, so dist/ must be built).
+// Type-checks the ```ts blocks of Markdown files (the README and the docs site's pages) against the
+// built package, the way a user who copies them into a strict TypeScript project would: each block
+// is its own ES module, resolved through the package's own name (its exports map, so dist/ must be
+// built).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
-/** One ```ts block: where it starts in the Markdown (1-based line of its first code line). */
+/** One ```ts block: the Markdown file it is in and where it starts there (1-based line of its first code line). */
 export interface Snippet {
+  file: string;
   line: number;
   code: string;
 }
 
-/** A compiler error, placed on the Markdown line it comes from. */
+/** A compiler error, placed on the Markdown file and line it comes from. */
 export interface SnippetError {
+  file: string;
   line: number;
   code: number;
   message: string;
 }
 
-/** Every ```ts (or ```typescript) block of the Markdown, in order. */
-export function extractSnippets(markdown: string): Snippet[] {
+// A VitePress page may give a block a title or options (```ts [server.ts], ```ts{2}); such a
+// block is still TypeScript a reader copies, so it is checked too. ```tsx and the like are not ts.
+const TS_FENCE = /^\s*```\s*(ts|typescript)(?![\w-])[^`]*$/;
+
+/** Every ```ts (or ```typescript) block of the Markdown, in order; `file` names it in errors. */
+export function extractSnippets(markdown: string, file = ''): Snippet[] {
   const lines = markdown.split('\n');
   const snippets: Snippet[] = [];
   let open: { line: number; code: string[] } | undefined;
   for (const [i, text] of lines.entries()) {
     if (open === undefined) {
-      if (/^\s*```(ts|typescript)\s*$/.test(text)) open = { line: i + 2, code: [] };
+      if (TS_FENCE.test(text)) open = { line: i + 2, code: [] };
     } else if (/^\s*```\s*$/.test(text)) {
-      snippets.push({ line: open.line, code: open.code.join('\n') });
+      snippets.push({ file, line: open.line, code: open.code.join('\n') });
       open = undefined;
     } else {
       open.code.push(text);
@@ -112,7 +119,8 @@ export function checkSnippets(snippets: Snippet[], dir: string): SnippetError[] 
   const compile = (wrapped: ReadonlySet<number>): Map<number, ts.Diagnostic[]> => {
     const sources = snippets.map((snippet, i) => {
       const { text } = moduleText(snippet, wrapped.has(i));
-      const file = join(dir, `block-${String(snippet.line).padStart(5, '0')}.ts`);
+      // Numbered by position: two files may each have a block on the same line.
+      const file = join(dir, `block-${String(i).padStart(4, '0')}-line-${snippet.line}.ts`);
       writeFileSync(file, text);
       return { file };
     });
@@ -147,10 +155,15 @@ export function checkSnippets(snippets: Snippet[], dir: string): SnippetError[] 
     for (const d of diagnostics) {
       const at = d.file !== undefined && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
       const line = snippet.line + blockLine(at);
-      errors.push({ line, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+      errors.push({
+        file: snippet.file,
+        line,
+        code: d.code,
+        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      });
     }
   }
-  return errors.sort((a, b) => a.line - b.line);
+  return errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 const host: ts.FormatDiagnosticsHost = {
@@ -160,6 +173,6 @@ const host: ts.FormatDiagnosticsHost = {
 };
 
 /** `README.md:12: TS2322 …` lines for a report. */
-export function formatErrors(file: string, errors: SnippetError[]): string[] {
-  return errors.map((e) => `${relative(process.cwd(), file)}:${e.line}: TS${e.code} ${e.message}`);
+export function formatErrors(errors: SnippetError[]): string[] {
+  return errors.map((e) => `${relative(process.cwd(), e.file)}:${e.line}: TS${e.code} ${e.message}`);
 }

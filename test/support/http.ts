@@ -33,7 +33,9 @@ export async function post(
 ): Promise<Answer> {
   const { body, headers } = h === undefined ? (a as Delivery) : { body: a as BodyInit, headers: h };
   // duplex is required by fetch for a streamed body; lib.dom does not know it yet.
-  const init = { method: 'POST', headers, body, duplex: 'half' } as RequestInit;
+  // redirect: 'manual', so a 3xx is seen as the answer: the platform does not follow redirects,
+  // it disables the endpoint.
+  const init = { method: 'POST', headers, body, duplex: 'half', redirect: 'manual' } as RequestInit;
   const response = await fetch(url, init);
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Answer['body']) };

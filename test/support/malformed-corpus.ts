@@ -412,6 +412,7 @@ export function buildCorpus(lib: CorpusLibrary): CorpusCase[] {
     ['toleranceSeconds NaN', { ...options, toleranceSeconds: Number.NaN }, 'invalid_options'],
     ['toleranceSeconds "300"', { ...options, toleranceSeconds: '300' }, 'invalid_options'],
     ['toleranceSeconds null', { ...options, toleranceSeconds: null }, 'invalid_options'],
+    ['toleranceSeconds 1e20 (past the 2,147,483 s cap)', { ...options, toleranceSeconds: 1e20 }, 'invalid_options'],
     ['now NaN', { secret, now: Number.NaN }, 'invalid_options'],
     ['now "2026"', { secret, now: '2026' }, 'invalid_options'],
     ['now an invalid Date', { secret, now: new Date(Number.NaN) }, 'invalid_options'],
@@ -494,6 +495,27 @@ export function buildCorpus(lib: CorpusLibrary): CorpusCase[] {
       'invalid_event',
     ],
     ['no data.id', JSON.stringify({ type: 'event', id: 'e', created_at: 'c', data: { type: 't' } }), 'invalid_event'],
+    // Lone surrogates have no UTF-8 form: Redis and BullMQ would file distinct ids as one.
+    [
+      'a lone high surrogate in id',
+      '{"type":"event","id":"evt_\\ud800","created_at":"c","data":{"type":"t","id":"d"}}',
+      'invalid_event',
+    ],
+    [
+      'a lone low surrogate in id',
+      '{"type":"event","id":"evt_\\udfff","created_at":"c","data":{"type":"t","id":"d"}}',
+      'invalid_event',
+    ],
+    [
+      'a reversed surrogate pair in id',
+      '{"type":"event","id":"\\udc00\\ud800","created_at":"c","data":{"type":"t","id":"d"}}',
+      'invalid_event',
+    ],
+    [
+      'a lone surrogate in data.id',
+      '{"type":"event","id":"e","created_at":"c","data":{"type":"t","id":"sesn_\\udbff"}}',
+      'invalid_event',
+    ],
     [
       '__proto__ as data',
       '{"type":"event","id":"e","created_at":"c","__proto__":{"data":{"type":"t","id":"d"}}}',
@@ -519,6 +541,10 @@ export function buildCorpus(lib: CorpusLibrary): CorpusCase[] {
       }),
     ],
     ['whitespace around', ` \n${envelope}\n `],
+    [
+      'an escaped surrogate pair in id',
+      '{"type":"event","id":"evt_\\ud83d\\ude00","created_at":"c","data":{"type":"t","id":"d"}}',
+    ],
     [
       'non-ASCII text',
       JSON.stringify({ type: 'event', id: 'é', created_at: '日本', data: { type: 't', id: '\u{1f600}' } }),

@@ -59,6 +59,19 @@ export function receiverContract(start: StartReceiver, options: ContractOptions 
     expect(logs.some((line) => line.startsWith(`session ${d.dataId} started thread sthr_`))).toBe(true);
   });
 
+  // Anthropic disables an endpoint at once when it answers a 3xx, so a framework's trailing-slash
+  // redirect in front of the receiver would cost every delivery from then on.
+  it('answers a POST to its path with a trailing slash without a redirect', async () => {
+    const d = delivery(secret);
+    const slashed = new URL(url());
+    slashed.pathname = `${slashed.pathname.replace(/\/$/, '')}/`;
+    const response = await fetch(slashed, { method: 'POST', headers: d.headers, body: d.body, redirect: 'manual' });
+    await response.arrayBuffer();
+    const location = response.headers.get('location');
+    const answer = `POST ${slashed.pathname} answered ${response.status}${location === null ? '' : ` → ${location}`}`;
+    expect(response.status >= 300 && response.status < 400, answer).toBe(false);
+  });
+
   it('answers a re-delivery of the same event as a duplicate, without handling it again', async () => {
     const first = delivery(secret, { type: 'deployment_run.failed' });
     expect((await post(url(), first)).body).toEqual({ ok: true, duplicate: false });

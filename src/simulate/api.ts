@@ -1,0 +1,248 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BadRequest, paginate, readLimit } from './pagination.js';
+import type { Platform } from './platform.js';
+import type { SimulatedSession, SimulatedStatus } from './resources.js';
+
+/**
+ * Options of {@link startApiServer}.
+ *
+ * @example
+ * ```ts
+ * const api = await startApiServer(platform, { port: 8787 });
+ * ```
+ */
+export interface ApiServerOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on; `127.0.0.1` by default. The stand-in checks no real key: keep it local. */
+  host?: string;
+}
+
+/**
+ * The sessions API of the stand-in, listening. Point `ANTHROPIC_BASE_URL` (or the SDK's
+ * `baseURL`) at `url`; any `x-api-key` is accepted, a missing one is refused with 401.
+ *
+ * @example
+ * ```ts
+ * const api = await startApiServer(createPlatform());
+ * const client = new Anthropic({ baseURL: api.url, apiKey: 'any' });
+ * console.log(api.requests.total, api.requests.byRoute['GET /v1/sessions']);
+ * await api.close();
+ * ```
+ */
+export interface ApiServer {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Requests answered so far, in all and per route (`'GET /v1/sessions'`, …): what a sweep costs. */
+  readonly requests: { total: number; byRoute: Record<string, number> };
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** An answer: status and JSON body. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** One route: its name in stats, method, path pattern and handler. Add routes here. */
+interface Route {
+  name: string;
+  method: string;
+  path: RegExp;
+  handle(platform: Platform, params: string[], query: URLSearchParams): Answer;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['idle', 'running', 'rescheduling', 'terminated']);
+const ID = '([^/]+)';
+
+const ROUTES: readonly Route[] = [
+  {
+    name: 'GET /v1/sessions',
+    method: 'GET',
+    path: /^\/v1\/sessions$/,
+    handle: (platform, _params, query) => ok(listSessions(platform, query)),
+  },
+  {
+    name: 'GET /v1/sessions/{session_id}',
+    method: 'GET',
+    path: new RegExp(`^/v1/sessions/${ID}$`),
+    handle: (platform, [sessionId = '']) => found(platform.getSession(sessionId), 'session', sessionId),
+  },
+  {
+    name: 'GET /v1/sessions/{session_id}/threads',
+    method: 'GET',
+    path: new RegExp(`^/v1/sessions/${ID}/threads$`),
+    handle: (platform, [sessionId = ''], query) => {
+      if (platform.getSession(sessionId) === undefined) return notFound('session', sessionId);
+      const statuses = readStatuses(query);
+      const items = platform
+        .threads(sessionId)
+        .map((value, index) => ({ index, value }))
+        .filter((i) => statuses === undefined || statuses.has(i.value.status));
+      const { data, next_page } = paginate(items, { limit: readLimit(query), order: 'asc', page: query.get('page') });
+      return ok({ data, next_page });
+    },
+  },
+  {
+    name: 'GET /v1/sessions/{session_id}/threads/{thread_id}',
+    method: 'GET',
+    path: new RegExp(`^/v1/sessions/${ID}/threads/${ID}$`),
+    handle: (platform, [sessionId = '', threadId = '']) =>
+      found(platform.getThread(sessionId, threadId), 'session thread', threadId),
+  },
+];
+
+/**
+ * Starts the stand-in's HTTP API over `platform`: retrieve and list sessions, list and retrieve
+ * threads, exactly as `@anthropic-ai/sdk` calls them, with the API's error shape.
+ *
+ * @example
+ * ```ts
+ * const platform = createPlatform();
+ * const api = await startApiServer(platform, { port: 0 });
+ * process.env.ANTHROPIC_BASE_URL = api.url;
+ * ```
+ */
+export async function startApiServer(platform: Platform, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const requests = { total: 0, byRoute: {} as Record<string, number> };
+  let counter = 0;
+  const server: Server = createServer((req, res) => {
+    requests.total++;
+    req.resume();
+    const requestId = `req_sim${String(++counter).padStart(8, '0')}`;
+    const answer = route(platform, req, (name) => void (requests.byRoute[name] = (requests.byRoute[name] ?? 0) + 1));
+    send(res, answer, requestId);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function route(platform: Platform, req: IncomingMessage, count: (name: string) => void): Answer {
+  if (!authenticated(req)) {
+    return error(401, 'authentication_error', 'x-api-key header is required');
+  }
+  const url = new URL(req.url ?? '/', 'http://stand-in');
+  for (const r of ROUTES) {
+    const match = r.path.exec(url.pathname);
+    if (match === null || r.method !== req.method) continue;
+    count(r.name);
+    try {
+      return r.handle(platform, match.slice(1).map(decodeURIComponent), url.searchParams);
+    } catch (err) {
+      if (err instanceof BadRequest) return error(400, 'invalid_request_error', err.message);
+      // A malformed %-escape in the path, or a bug: the API's answer, never a crashed process.
+      if (err instanceof URIError) return error(404, 'not_found_error', 'malformed id in the path');
+      return error(500, 'api_error', (err as Error).message);
+    }
+  }
+  return error(404, 'not_found_error', `${req.method ?? ''} ${url.pathname} is not an endpoint of this stand-in`);
+}
+
+// The API takes an API key or an OAuth bearer token; the stand-in only checks one is there.
+function authenticated(req: IncomingMessage): boolean {
+  const key = req.headers['x-api-key'];
+  if (typeof key === 'string' && key.trim() !== '') return true;
+  const bearer = req.headers.authorization;
+  return typeof bearer === 'string' && /^Bearer \S/.test(bearer);
+}
+
+function listSessions(platform: Platform, query: URLSearchParams): unknown {
+  const limit = readLimit(query);
+  const order = query.get('order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') throw new BadRequest("order: must be 'asc' or 'desc'");
+  const statuses = readStatuses(query);
+  const archived = query.get('include_archived') === 'true';
+  const bounds = readBounds(query);
+  const agent = query.get('agent_id');
+  const items = platform
+    .sessions()
+    .map((value, index) => ({ index, value }))
+    .filter(({ value }) => keep(value, { statuses, archived, bounds, agent }));
+  return paginate(items, { limit, order, page: query.get('page') });
+}
+
+interface Filters {
+  statuses: ReadonlySet<string> | undefined;
+  archived: boolean;
+  bounds: Array<(ms: number) => boolean>;
+  agent: string | null;
+}
+
+function keep(session: SimulatedSession, filters: Filters): boolean {
+  if (filters.statuses !== undefined && !filters.statuses.has(session.status)) return false;
+  if (!filters.archived && session.archived_at !== null) return false;
+  if (filters.agent !== null && session.agent.id !== filters.agent) return false;
+  const created = Date.parse(session.created_at);
+  return filters.bounds.every((inside) => inside(created));
+}
+
+// The SDK sends arrays as `statuses[]=a&statuses[]=b`; the API reference says to repeat
+// `statuses`. Both are read.
+function readStatuses(query: URLSearchParams): ReadonlySet<SimulatedStatus> | undefined {
+  const values = [...query.getAll('statuses'), ...query.getAll('statuses[]')];
+  if (values.length === 0) return undefined;
+  for (const value of values) {
+    if (!STATUSES.has(value)) throw new BadRequest(`statuses: unknown status "${value}"`);
+  }
+  return new Set(values as SimulatedStatus[]);
+}
+
+const COMPARE: Record<string, (ms: number, bound: number) => boolean> = {
+  gt: (ms, bound) => ms > bound,
+  gte: (ms, bound) => ms >= bound,
+  lt: (ms, bound) => ms < bound,
+  lte: (ms, bound) => ms <= bound,
+};
+
+function readBounds(query: URLSearchParams): Array<(ms: number) => boolean> {
+  const bounds: Array<(ms: number) => boolean> = [];
+  for (const [op, compare] of Object.entries(COMPARE)) {
+    const text = query.get(`created_at[${op}]`);
+    if (text === null) continue;
+    const bound = Date.parse(text);
+    if (Number.isNaN(bound)) throw new BadRequest(`created_at[${op}]: not an RFC 3339 time: "${text}"`);
+    bounds.push((ms) => compare(ms, bound));
+  }
+  return bounds;
+}
+
+function ok(body: unknown): Answer {
+  return { status: 200, body };
+}
+
+function found(value: unknown, what: string, id: string): Answer {
+  return value === undefined ? notFound(what, id) : ok(value);
+}
+
+function notFound(what: string, id: string): Answer {
+  return error(404, 'not_found_error', `No ${what} found with id ${id}`);
+}
+
+function error(status: number, type: string, message: string): Answer {
+  return { status, body: { type: 'error', error: { type, message } } };
+}
+
+function send(res: ServerResponse, answer: Answer, requestId: string): void {
+  const body = answer.body as { type?: string };
+  const payload = body.type === 'error' ? { ...body, request_id: requestId } : body;
+  res.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': requestId });
+  res.end(JSON.stringify(payload));
+}
