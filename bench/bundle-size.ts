@@ -6,7 +6,9 @@ import { gzipSync } from 'node:zlib';
 
 // The budget guards against growth. The core's dependencies now come down to SHA-256 from
 // @noble/hashes (about 6.4 KB minified); the rest is the core, whose messages name each fix.
-export const BUDGET_BYTES = 8.5 * 1024;
+// 0.3.0 raised it from 8.5 KB: the one duration-option rule, the well-formed-id check and the
+// strict ArrayBuffer check (issue 18's fixes) added about 470 bytes gzip that no trim recovered.
+export const BUDGET_BYTES = 9.25 * 1024;
 
 export interface BundleReport {
   minified: number;

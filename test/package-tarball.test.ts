@@ -45,7 +45,18 @@ describe('the npm pack tarball', () => {
     const entries = Object.keys(pkg.exports)
       .filter((key) => key !== './package.json')
       .map((key) => (key === '.' ? 'index' : key.slice(2)));
-    expect(entries).toEqual(['index', 'web', 'node', 'idempotency', 'lambda', 'resources', 'queue']);
+    expect(entries).toEqual([
+      'index',
+      'web',
+      'node',
+      'idempotency',
+      'lambda',
+      'resources',
+      'queue',
+      'reconcile',
+      'telemetry',
+      'simulate',
+    ]);
     for (const name of entries) {
       for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(files).toContain(`dist/${name}.${ext}`);
     }
@@ -57,7 +68,9 @@ describe('the npm pack tarball', () => {
     const stray = files.filter(
       (path) =>
         !expected.has(path) &&
-        !/^dist\/(index|web|node|idempotency|lambda|resources|queue)\.(js|cjs|d\.ts|d\.cts)$/.test(path) &&
+        !/^dist\/(index|web|node|idempotency|lambda|resources|queue|reconcile|telemetry|simulate)\.(js|cjs|d\.ts|d\.cts)$/.test(
+          path,
+        ) &&
         // tsup's shared code (chunk-HASH) and shared declarations (module-HASH).
         !/^dist\/chunk-[A-Z0-9]{8}\.(js|cjs)$/.test(path) &&
         !/^dist\/[a-z-]+-[A-Za-z0-9_-]{8}\.d\.c?ts$/.test(path),

@@ -285,13 +285,14 @@ describe("BullMQ's own telemetry option", () => {
     const url = await receiver(queue);
     const d = delivery(secret);
     expect((await post(url, d)).status).toBe(204);
+    // BullMQ's consumer span wraps ours, so it ends (and is exported) after it: wait for both.
     await until(
       () =>
         byName(otel.spans(), 'anthropic.webhook.process').some(
           (s) => s.attributes['anthropic.webhook.event.id'] === d.eventId,
-        ),
+        ) && otel.spans().some((s) => s.instrumentationScope.name === 'bullmq' && s.kind === SpanKind.CONSUMER),
       10_000,
-      'the process span',
+      'the process span and BullMQ consumer span',
     );
 
     const spans = otel.spans();
