@@ -14,7 +14,11 @@ const delayMs = Number(process.env.HANDLER_DELAY_MS ?? 0);
 const handledLog = process.env.HANDLED_LOG;
 
 const client = new Anthropic(); // reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL
-const store = redisStateStore(new Redis(url));
+const redis = new Redis(url);
+// Every Redis connection needs an error listener: while Redis restarts, an unheard 'error' event
+// would end the process instead of letting it reconnect.
+redis.on('error', (error) => console.error(`state store: ${error.message}`));
+const store = redisStateStore(redis);
 
 const worker = createEventWorker({
   connection: { url },
@@ -42,9 +46,11 @@ worker.worker.on('error', (error) => console.error(`worker: ${error.message}`));
 
 // Runs the sweeps reconciler-main.ts scheduled, one at a time across every worker process; with
 // no schedule registered it waits idle.
+const hints = createEventQueue({ connection: { url } });
+hints.queue.on('error', (error) => console.error(`sweep queue: ${error.message}`));
 const sweeps = createSweepWorker({
   connection: { url },
-  sweep: createSweep({ client, queue: createEventQueue({ connection: { url } }), store }),
+  sweep: createSweep({ client, queue: hints, store }),
 });
 sweeps.worker.on('error', (error) => console.error(`sweep: ${error.message}`));
 
