@@ -257,9 +257,43 @@ describe('verify explains failures', () => {
 });
 
 describe('demo', () => {
-  it('runs every event type and every attack against the example receiver and exits 0', async () => {
+  // One run for both checks: the demo takes a few seconds.
+  it('runs every event type and every attack, then the rehearsal: the sweep recovers what the sender lost', async () => {
     const r = await run(['demo']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('52 delivered, 260 rejected as expected, 52 duplicates ignored, all as expected');
+    const rehearsal = r.stdout.slice(r.stdout.indexOf('\nrehearsal'));
+    // The tests' machine has redis-server on the PATH (the queue tests start it), so the demo uses one.
+    expect(rehearsal).toMatch(
+      /^\nrehearsal — real Redis \(a throwaway redis-server on 127\.0\.0\.1:\d+\): .*redisStateStore/,
+    );
+    const sender =
+      /sender: (\d+) emitted, (\d+) delivered, (\d+) dropped by chaos, (\d+) gave up after 3 attempts/.exec(rehearsal);
+    expect(sender).not.toBeNull();
+    const [emitted, delivered, dropped, gaveUp] = (sender ?? []).slice(1).map(Number);
+    // The rehearsal is only worth its time if events were really lost, both ways.
+    expect(delivered).toBeLessThan(emitted ?? 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(gaveUp).toBeGreaterThan(0);
+    const finals = /handled final states: (\d+)\/(\d+) \(recovered by the sweep: (\d+)/.exec(rehearsal);
+    expect(finals).not.toBeNull();
+    const [done, total, recovered] = (finals ?? []).slice(1).map(Number);
+    expect(total).toBe(30);
+    expect(done).toBe(total);
+    expect(recovered).toBeGreaterThan(0);
+    expect(rehearsal).toContain('(session, version) handled twice: 0');
+    expect(rehearsal).toContain('rehearsal: every final state handled, none twice');
+  });
+
+  it('rehearses on the memory store, and says so, when there is no redis-server and no REDIS_URL', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'maw-no-redis-'));
+    try {
+      const r = await run(['demo'], { PATH: empty });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('\nrehearsal — in-memory (no Redis): level-triggered handlers on memoryStateStore');
+      expect(r.stdout).toMatch(/handled final states: 30\/30 \(recovered by the sweep: [1-9]\d*/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
