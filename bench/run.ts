@@ -16,6 +16,7 @@ import { hostileBench } from './hostile.js';
 import { queueBench } from './queue.js';
 import { telemetryBench } from './telemetry.js';
 import { reconcileBench } from './reconcile.js';
+import { latencyBench } from './latency.js';
 
 type Headers3 = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
 
@@ -254,6 +255,7 @@ targets.push(['unwrap bundle free of Node built-ins', size.builtins.length === 0
 
 await queueBench();
 await reconcileBench();
+await latencyBench();
 
 targets.push(...(await hostileBench()));
 targets.push(...(await telemetryBench()));
