@@ -145,7 +145,11 @@ describe('the site check', () => {
   const fixture = join(scratch, 'fixture');
   const page = (path: string, body: string): void => {
     mkdirSync(join(fixture, path, '..'), { recursive: true });
-    writeFileSync(join(fixture, path), `<!doctype html><meta charset="utf-8"><title>${path}</title>${body}`);
+    // An inline icon: otherwise Chromium may ask for /favicon.ico, a 404 the clean page would report.
+    writeFileSync(
+      join(fixture, path),
+      `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${path}</title>${body}`,
+    );
   };
 
   it('fails a broken link, a missing anchor, a page without an h1, an error logged or thrown, and an outside request', async () => {
