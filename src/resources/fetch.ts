@@ -4,6 +4,7 @@ import { observeFetchResource } from '../instrument/fetch.js';
 import type { FetchResourceOptions, ResourceClient, ResourceKind, ResourceTypes } from './client.js';
 import { NEWER_KINDS, RETRIEVERS, hasMethod, type EventData } from './retrieve.js';
 import { EVENT_RESOURCES } from './table.js';
+import { isNotFound } from './not-found.js';
 
 /**
  * The resource was retrieved: its current state, which may already be newer than the event.
@@ -160,9 +161,4 @@ function checkClient(client: unknown): void {
   throw new TypeError(
     `fetchResource: the first argument must be an @anthropic-ai/sdk client (const client = new Anthropic(); fetchResource(client, event)); got ${got}.`,
   );
-}
-
-// Structural, not instanceof NotFoundError: the client may come from another copy of the SDK.
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { status?: unknown }).status === 404;
 }

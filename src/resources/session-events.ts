@@ -1,5 +1,6 @@
 import type { BetaManagedAgentsSessionEvent, EventListParams } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { FetchResourceOptions } from './client.js';
+import { isNotFound } from './not-found.js';
 
 /**
  * One page of a session's events, as `client.beta.sessions.events.list(…)` resolves to it (the
@@ -85,9 +86,4 @@ export async function listPage(
     if (isNotFound(err)) return 'gone';
     throw err;
   }
-}
-
-// Structural, not instanceof NotFoundError: the client may come from another copy of the SDK.
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { status?: unknown }).status === 404;
 }
