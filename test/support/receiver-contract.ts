@@ -129,7 +129,13 @@ export function receiverContract(start: StartReceiver, options: ContractOptions 
   });
 }
 
-/** A 413 body_too_large answer, or the connection reset under a sender still writing the body. */
+/**
+ * A 413 body_too_large answer, or the connection cut under a sender still writing the body: a
+ * reset before the answer, or the 413's status line with its body cut short. The adapter destroys
+ * the socket once a refused sender has pushed 256 KiB more, whatever the framework is still
+ * writing; an answer framed by the connection's close (no length) then reads as a 413 with an
+ * empty body, as seen once from Next.js in CI.
+ */
 async function expectTooLargeOrReset(sent: Promise<Answer>): Promise<void> {
   const answer = await sent.catch((error: unknown) => error);
   if (answer instanceof Error) {
@@ -137,6 +143,7 @@ async function expectTooLargeOrReset(sent: Promise<Answer>): Promise<void> {
     expect(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']).toContain(code);
     return;
   }
-  expect((answer as Answer).status).toBe(413);
-  expect((answer as Answer).body.error).toBe('body_too_large');
+  const { status, body } = answer as Answer;
+  expect(status).toBe(413);
+  if (Object.keys(body).length > 0) expect(body.error).toBe('body_too_large');
 }
