@@ -1,6 +1,6 @@
-// The README's Troubleshooting section quotes the exact message of each common mistake. Each
-// mistake is reproduced here; the section must contain what the library says today, under a
-// heading that names the code and status.
+// The docs' Troubleshooting page (docs/troubleshooting.md, "Common mistakes") quotes the exact
+// message of each common mistake. Each mistake is reproduced here; the section must contain what
+// the library says today, under a heading that names the code and status.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +8,11 @@ import { unwrapNodeRequest } from '../src/adapters/node.js';
 import { createSampleEvent, generateSecret, sign, unwrap, type WebhookVerificationError } from '../src/index.js';
 import { caught, refusal } from './support/errors.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const start = readme.indexOf('\n## Troubleshooting\n');
-const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+const page = readFileSync(new URL('../docs/troubleshooting.md', import.meta.url), 'utf8');
+const start = page.indexOf('\n## Common mistakes\n');
+// The section runs to the next `## ` heading, or to the end of the page when it is the last.
+const next = page.indexOf('\n## ', start + 1);
+const section = start < 0 ? '' : page.slice(start, next < 0 ? undefined : next);
 
 const secret = generateSecret();
 const body = JSON.stringify(createSampleEvent('session.status_idled'));
@@ -23,7 +25,7 @@ function quoted(error: WebhookVerificationError): void {
   expect(headings.some((h) => h.includes(`\`${error.code}\``) && h.includes(`(${error.status})`))).toBe(true);
 }
 
-describe('README Troubleshooting quotes the messages users see', () => {
+describe('the Troubleshooting page quotes the messages users see', () => {
   it('has the section', () => {
     expect(start).toBeGreaterThan(0);
     expect(section.split('\n').filter((l) => l.startsWith('### '))).toHaveLength(5);

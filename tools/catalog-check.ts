@@ -26,7 +26,7 @@ if (problems.length > 0) {
   console.error(`catalog:check: src/events/catalog.ts differs from ${source === file ? file : `${source} (${file})`}:`);
   for (const problem of problems) console.error(`  - ${problem}`);
   console.error(
-    'Update src/events/catalog.ts (and src/resources/table.ts, samples, vectors: see the README, "When Anthropic adds an event type").',
+    'Update src/events/catalog.ts (and src/resources/table.ts, samples, vectors: see docs/guide/verify.md, "When Anthropic adds an event type").',
   );
   process.exitCode = 1;
 } else {

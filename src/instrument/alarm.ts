@@ -157,7 +157,7 @@ export function alarmMessage(streak: RefusalStreak): string {
   return (
     `managed-agents-webhooks: ${streak.consecutive} webhook deliveries in a row were refused (${codes}) and none was accepted. ` +
     'If these are deliveries from Anthropic, the platform disables an endpoint after sustained failures, and nothing sent while it is disabled is replayed. ' +
-    (HINTS[streak.code] ?? 'See Troubleshooting in the README for this code.')
+    (HINTS[streak.code] ?? 'See this code in the Troubleshooting page of the docs (docs/troubleshooting.md).')
   );
 }
 

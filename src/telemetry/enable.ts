@@ -30,7 +30,7 @@ export interface TelemetryOptions {
  * node, web and Lambda adapters (`anthropic.webhook.receive`), the queue
  * (`anthropic.webhook.enqueue`), the worker (`anthropic.webhook.process`), `fetchResource`
  * (`anthropic.webhook.fetch_resource`, with the SDK's own span inside) and the reconciliation
- * sweep (`anthropic.webhook.sweep`); see the README's "Observability" for every name. Tracer and
+ * sweep (`anthropic.webhook.sweep`); see the Observability guide (docs/guide/observability.md) for every name. Tracer and
  * meter are named `managed-agents-webhooks`, with the package's version.
  *
  * Returns a function that turns it off again. Call it once, at startup, after the OpenTelemetry

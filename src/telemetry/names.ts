@@ -1,7 +1,7 @@
 /** The instrumentation scope: the tracer's and the meter's name. */
 export const SCOPE = 'managed-agents-webhooks';
 
-// Span names: a contract (README "Observability"), like the SDK's `anthropic.<resource>.<method>`.
+// Span names: a contract (docs/guide/observability.md), like the SDK's `anthropic.<resource>.<method>`.
 export const RECEIVE_SPAN = 'anthropic.webhook.receive';
 export const ENQUEUE_SPAN = 'anthropic.webhook.enqueue';
 export const PROCESS_SPAN = 'anthropic.webhook.process';
