@@ -66,14 +66,13 @@ describe('every time option of the package follows it', () => {
     expect(await edge.run('evt_1', () => 1)).toEqual({ status: 'processed', value: 1 });
   });
 
-  it('redisStore: timeoutMs 2^31 is refused; 2^31−1 and Infinity run', async () => {
+  it('redisStore: timeoutMs 2^31 and Infinity are refused (a bound, like the queue one); 2^31−1 runs', async () => {
     expect(expectCode(() => redisStore(client, { timeoutMs: 2 ** 31 }), 'invalid_options').message).toContain(
-      'redisStore: timeoutMs must be a number of milliseconds > 0 and at most 2,147,483,647',
+      'redisStore: timeoutMs must be a finite number of milliseconds > 0 and at most 2,147,483,647',
     );
-    for (const timeoutMs of [MAX_DURATION_MS, Infinity]) {
-      const guard = createIdempotencyGuard({ store: redisStore(client, { timeoutMs }) });
-      expect(await guard.run('evt_1', () => 1)).toEqual({ status: 'processed', value: 1 });
-    }
+    expectCode(() => redisStore(client, { timeoutMs: Infinity }), 'invalid_options');
+    const guard = createIdempotencyGuard({ store: redisStore(client, { timeoutMs: MAX_DURATION_MS }) });
+    expect(await guard.run('evt_1', () => 1)).toEqual({ status: 'processed', value: 1 });
   });
 
   it('createEventQueue: timeoutMs 2^31 and retentionSeconds past 2,147,483 are refused', () => {

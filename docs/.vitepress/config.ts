@@ -18,6 +18,7 @@ const guide = [
   { text: 'Recipes', link: '/guide/recipes' },
   { text: 'Simulate', link: '/guide/simulate' },
   { text: 'Runs everywhere', link: '/guide/runtimes' },
+  { text: 'Options: one rule', link: '/guide/options' },
 ];
 
 const reference = [

@@ -42,7 +42,7 @@ export function resolveReadTimeoutMs(ms: unknown): number {
   return durationOption(ms, 'readTimeoutMs', {
     unit: 'ms',
     fallback: DEFAULT_READ_TIMEOUT_MS,
-    infinity: 'turns the limit off',
+    kind: 'limit',
   });
 }
 
@@ -124,7 +124,15 @@ export function collectBody(max: number): BodyCollector {
   };
 }
 
-function tooLarge(max: number, detail: string): never {
+/**
+ * The refusal of a body over `maxBodyBytes` (413), with `detail` saying how it was measured.
+ *
+ * @example
+ * ```ts
+ * if (bytes.length > max) tooLarge(max, `it is ${bytes.length} bytes`);
+ * ```
+ */
+export function tooLarge(max: number, detail: string): never {
   return fail(
     'body_too_large',
     `The request body is over the ${max}-byte limit (maxBodyBytes): ${detail}. Managed Agents deliveries are small JSON envelopes; if this one is genuine, raise maxBodyBytes.`,

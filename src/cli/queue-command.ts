@@ -1,4 +1,5 @@
 import type { EventQueue } from '../queue/index.js';
+import { withTimeout } from '../shared/timeout.js';
 import { parse, str, UsageError, type Parsed } from './args.js';
 import { consoleOutput, table, type Output } from './io.js';
 
@@ -115,11 +116,7 @@ async function retry(queue: EventQueue, ids: string[] | undefined, io: Output): 
 }
 
 function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withTimeout(work, ms, () => new Error(`no answer within ${ms} ms`));
 }
 
 function where(url: string): string {

@@ -1,6 +1,5 @@
+import { SIGNING_KEY_ENV as ENV_NAME } from '../core/secret.js';
 import { str, UsageError, type Parsed } from './args.js';
-
-const ENV_NAME = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
 
 export const SECRET_HELP: string = `defaults to $${ENV_NAME}`;
 

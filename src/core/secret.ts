@@ -13,7 +13,8 @@ export type SecretInput = Secret | ReadonlyArray<Secret>;
 
 const PREFIX = 'whsec_';
 const MIN_KEY_BYTES = 16;
-const ENV_NAME = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
+/** The environment variable the `secret` option falls back to, as the official SDK names it. */
+export const SIGNING_KEY_ENV = 'ANTHROPIC_WEBHOOK_SIGNING_KEY';
 const MAX_CACHED = 64;
 // Rotation needs two; the bound keeps a sparse array's length from setting the work.
 const MAX_SECRETS = 16;
@@ -29,7 +30,7 @@ export function resolveKeys(secret: SecretInput | undefined): KeyState[] {
   if (given === undefined) {
     fail(
       'missing_secret',
-      `No signing secret: pass { secret: 'whsec_…' } or set ${ENV_NAME}. Copy the secret from the webhook endpoint's page in the Claude Console.`,
+      `No signing secret: pass { secret: 'whsec_…' } or set ${SIGNING_KEY_ENV}. Copy the secret from the webhook endpoint's page in the Claude Console.`,
     );
   }
   if (typeof given === 'string' || given instanceof Uint8Array) return [keyState(realSecret(given))];
@@ -133,7 +134,8 @@ function checkKeyLength(length: number): void {
 
 function fromEnvironment(): string | undefined {
   // Guarded so the core still loads where there is no `process` (browsers, workers).
-  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[ENV_NAME];
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.[SIGNING_KEY_ENV];
   return value === '' ? undefined : value;
 }
 

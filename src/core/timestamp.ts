@@ -1,8 +1,7 @@
 import { fail } from './errors.js';
-import { durationOption } from './options.js';
+import { durationOption, readClock, type Clock } from './options.js';
 
-/** The clock: a `Date`, milliseconds since the epoch (like `Date.now()`), or a function giving either. */
-export type Clock = Date | number | (() => Date | number);
+export type { Clock } from './options.js';
 
 /** Standard Webhooks' replay window: five minutes either way. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -32,22 +31,13 @@ export function resolveTolerance(tolerance: number | undefined): number {
   return durationOption(tolerance, 'toleranceSeconds', {
     unit: 's',
     fallback: DEFAULT_TOLERANCE_SECONDS,
-    infinity: 'turns the check off',
-    zero: true,
+    kind: 'window',
   });
 }
 
 /** The current time in whole Unix seconds from the clock option. */
 export function resolveNow(now: Clock | undefined): number {
-  const value = typeof now === 'function' ? now() : (now ?? Date.now());
-  const ms = value instanceof Date ? value.getTime() : value;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-    fail(
-      'invalid_options',
-      'now must be a valid Date, milliseconds since the epoch, or a function returning either; leave it out to use the system clock.',
-    );
-  }
-  return Math.floor(ms / 1000);
+  return Math.floor(readClock(now, 'now') / 1000);
 }
 
 /** Refuses a delivery outside the window; exactly at the edge passes. */

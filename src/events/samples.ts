@@ -1,5 +1,5 @@
 import { EVENT_CATALOG } from './catalog.js';
-import type { WebhookEventOf, WebhookEventType } from './types.js';
+import { isKnownEventType, type WebhookEventOf, type WebhookEventType } from './types.js';
 
 // Id prefixes for the resource each event family is about; only for realistic-looking samples.
 const RESOURCE_PREFIX: Record<string, string> = {
@@ -45,7 +45,7 @@ export interface SampleOptions {
  * ```
  */
 export function createSampleEvent<T extends WebhookEventType>(type: T, options: SampleOptions = {}): WebhookEventOf<T> {
-  if (!Object.prototype.hasOwnProperty.call(EVENT_CATALOG, type)) {
+  if (!isKnownEventType(type)) {
     throw new TypeError(`Unknown event type "${String(type)}"; see EVENT_TYPES for the known ones.`);
   }
   // With a seed, the organization and workspace stay the same across types, as in one account.

@@ -1,6 +1,7 @@
 import { checkOptions, fail } from '../core/errors.js';
 import { durationOption } from '../core/options.js';
 import { checkWellFormedId } from '../core/well-formed.js';
+import { randomToken } from '../shared/token.js';
 import { memoryStore } from './memory-store.js';
 import type { ClaimOutcome, IdempotencyStore } from './store.js';
 
@@ -8,7 +9,16 @@ import type { ClaimOutcome, IdempotencyStore } from './store.js';
 export interface IdempotencyGuardOptions {
   /** Where ids are kept; default a `memoryStore()` for this process. */
   store?: IdempotencyStore;
-  /** How long a processed id is remembered; default 86,400 s (a day, longer than Anthropic retries). */
+  /**
+   * How long a processed id is remembered, in seconds; default 86,400 (a day, longer than Anthropic
+   * retries). The same name and meaning as `createEventQueue`'s.
+   */
+  retentionSeconds?: number;
+  /**
+   * The former name of `retentionSeconds`; still works. Give one of the two.
+   *
+   * @deprecated Use `retentionSeconds`, the name every entry uses for how long a handled event is remembered.
+   */
   ttlSeconds?: number;
   /** How long a claim lasts before a crashed worker's event may be taken by a retry; default 60 s. */
   lockSeconds?: number;
@@ -69,8 +79,13 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       'store must have claim, complete and release methods, like memoryStore() or redisStore(client).',
     );
   }
-  const ttlMs = durationOption(options.ttlSeconds, 'ttlSeconds', { unit: 's', fallback: 86_400 }) * 1000;
-  const lockMs = durationOption(options.lockSeconds, 'lockSeconds', { unit: 's', fallback: 60 }) * 1000;
+  const retentionMs = retentionSeconds(options) * 1000;
+  const lockMs =
+    durationOption(options.lockSeconds, 'createIdempotencyGuard: lockSeconds', {
+      unit: 's',
+      fallback: 60,
+      kind: 'bound',
+    }) * 1000;
   return {
     async run<T>(eventId: string, fn: () => T | Promise<T>): Promise<RunResult<T>> {
       if (typeof eventId !== 'string' || eventId === '') {
@@ -80,7 +95,8 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       if (typeof fn !== 'function') {
         fail('invalid_options', 'guard.run needs the handler to run as its second argument.');
       }
-      const token = claimToken();
+      // Random per run: a release compares it, so only the run that made a claim can drop it.
+      const token = randomToken();
       let outcome: ClaimOutcome;
       try {
         outcome = await store.claim(eventId, token, lockMs);
@@ -109,10 +125,23 @@ export function createIdempotencyGuard(options: IdempotencyGuardOptions = {}): I
       // Done even if our claim lapsed and a retry took it meanwhile: the event was processed, and
       // that is what later deliveries must see. Leaving the retry's claim instead would let its
       // failure release the id and a third delivery run the event again.
-      await store.complete(eventId, ttlMs);
+      await store.complete(eventId, retentionMs);
       return { status: 'processed', value };
     },
   };
+}
+
+/** `retentionSeconds`, or its deprecated alias `ttlSeconds`; both at once is refused. */
+function retentionSeconds(options: IdempotencyGuardOptions): number {
+  const { retentionSeconds: given, ttlSeconds: alias } = options;
+  if (given !== undefined && alias !== undefined) {
+    fail(
+      'invalid_options',
+      'createIdempotencyGuard: give retentionSeconds only; ttlSeconds is its deprecated former name.',
+    );
+  }
+  const [value, name] = alias === undefined ? [given, 'retentionSeconds'] : [alias, 'ttlSeconds'];
+  return durationOption(value, `createIdempotencyGuard: ${name}`, { unit: 's', fallback: 86_400, kind: 'bound' });
 }
 
 function isStore(store: IdempotencyStore): boolean {
@@ -123,15 +152,4 @@ function isStore(store: IdempotencyStore): boolean {
     typeof store.complete === 'function' &&
     typeof store.release === 'function'
   );
-}
-
-/**
- * 128 random bits in hex, unique per run: a release compares it, so only the run that made a
- * claim can drop it. `getRandomValues` works everywhere; `randomUUID` needs a secure context.
- */
-function claimToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }

@@ -1,12 +1,16 @@
 import { checkOptions, fail } from '../core/errors.js';
+import { clockOption, type Clock } from '../core/options.js';
 import { DONE, type IdempotencyStore } from './store.js';
 
 /** Options of `memoryStore`. */
 export interface MemoryStoreOptions {
   /** The most ids kept; default 100,000. When full, an expired entry goes first, then the oldest. */
   maxEntries?: number;
-  /** The clock in milliseconds since the epoch, for tests; default `Date.now`. */
-  now?: () => number;
+  /**
+   * The clock, for tests: a `Date`, milliseconds since the epoch, or a function giving either (the
+   * same as `verify`'s `now`); default `Date.now`. A `Date` or number stands still.
+   */
+  now?: Clock;
 }
 
 interface Entry {
@@ -30,7 +34,7 @@ interface Queue {
   head: number;
 }
 
-// The guard writes with two TTLs (lockSeconds and ttlSeconds); a store used directly with many
+// The guard writes with two TTLs (lockSeconds and retentionSeconds); a store used directly with many
 // different ones shares the last queue, where only the head is checked for expiry.
 const MAX_QUEUES = 8;
 
@@ -41,7 +45,7 @@ const MAX_QUEUES = 8;
  * When full, a write first drops an expired entry, else the oldest one — the least recently
  * written, normally an event finished long ago — in constant time (amortized), however full the
  * store. Evicting an id that is still within its TTL lets a late re-delivery of it run again, so
- * size `maxEntries` above the events you receive in `ttlSeconds`. With several instances, use
+ * size `maxEntries` above the events you receive in `retentionSeconds`. With several instances, use
  * `redisStore` so they share one record.
  *
  * @example
@@ -55,8 +59,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): IdempotencyStore 
   if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) {
     fail('invalid_options', `memoryStore: maxEntries must be a whole number >= 1; got ${String(maxEntries)}.`);
   }
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') fail('invalid_options', 'memoryStore: now must be a function returning milliseconds.');
+  const now = clockOption(options.now, 'memoryStore: now');
   const entries = new Map<string, Entry>();
   // An array, not a Map: eviction walks it on every write to a full store, without allocating.
   let queues: Queue[] = [];

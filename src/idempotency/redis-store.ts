@@ -1,42 +1,29 @@
 import { checkOptions, fail } from '../core/errors.js';
 import { durationOption } from '../core/options.js';
 import { checkWellFormedId } from '../core/well-formed.js';
+import {
+  isIORedis,
+  notARedisClient,
+  prefixOption,
+  redisEval,
+  replyText,
+  wholeMs,
+  type IORedisLike,
+  type NodeRedisLike,
+} from '../shared/redis-client.js';
+import { withTimeout } from '../shared/timeout.js';
 import { DONE, type ClaimOutcome, type IdempotencyStore } from './store.js';
 
-/**
- * The official `redis` package (5.x, 6.x): what `createClient`, `createCluster`,
- * `createClientPool` and `createSentinel` return. Only the two typed commands used are named.
- */
-export interface NodeRedisLike {
-  /** `SET key value PX ms [NX] [GET]`, in node-redis's options form. */
-  set(
-    key: string,
-    value: string,
-    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX'; GET?: true },
-  ): Promise<unknown>;
-  /** `EVAL script` with its keys and arguments, in node-redis's options form. */
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-}
-
-/** `ioredis` (5.x, 6.x): a `Redis` or a `Cluster`. `call` is how it is told apart from `redis`. */
-export interface IORedisLike {
-  /** Any command by name; only its presence is used, to tell ioredis from node-redis. */
-  call(command: string, ...args: Array<string | number>): Promise<unknown>;
-  /** `SET key value PX ms NX GET`: the claim. */
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX', get: 'GET'): Promise<unknown>;
-  /** `SET key value PX ms`: marking an event done. */
-  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
-  /** `EVAL script numKeys key… arg…`: the compare-and-delete release. */
-  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
-}
+export type { IORedisLike, NodeRedisLike } from '../shared/redis-client.js';
 
 /** Options of `redisStore`. */
 export interface RedisStoreOptions {
   /** Prepended to every event id to make its key; default `"maw:idempotency:"`. */
   prefix?: string;
   /**
-   * How long one command may take before `run` rejects, in milliseconds; default 2,000.
-   * `Infinity` waits as long as the client does (ioredis queues commands while Redis is down).
+   * How long one command may take before `run` rejects, in milliseconds; default 2,000. Always
+   * finite (as the queue's `timeoutMs`): while Redis is down a client queues commands, and a
+   * receiver waiting on them would hold the delivery instead of answering 5xx for a retry.
    */
   timeoutMs?: number;
 }
@@ -83,17 +70,15 @@ interface Commands {
  */
 export function redisStore(client: NodeRedisLike | IORedisLike, options: RedisStoreOptions = {}): IdempotencyStore {
   checkOptions(options, 'redisStore: options', "{ prefix: 'webhooks:' }");
-  const prefix = options.prefix ?? 'maw:idempotency:';
-  if (typeof prefix !== 'string') {
-    fail('invalid_options', 'redisStore: prefix must be a string; leave it out for "maw:idempotency:".');
-  }
+  const prefix = prefixOption(options.prefix, 'redisStore', 'maw:idempotency:');
   const timeoutMs = durationOption(options.timeoutMs, 'redisStore: timeoutMs', {
     unit: 'ms',
     fallback: DEFAULT_TIMEOUT_MS,
-    infinity: 'waits as long as the client does',
+    kind: 'bound',
   });
-  const commands = isIORedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
-  const within = <T>(operation: string, reply: Promise<T>): Promise<T> => bounded(operation, reply, timeoutMs);
+  const commands = redisCommands(client);
+  const within = <T>(operation: string, reply: Promise<T>): Promise<T> =>
+    withTimeout(reply, timeoutMs, () => storeTimeout(operation, timeoutMs));
   return {
     async claim(key, token, ttlMs) {
       checkWellFormedId(key, 'redisStore');
@@ -121,54 +106,25 @@ function storeTimeout(operation: string, ms: number): Error {
   );
 }
 
-/** The command's reply, or a `TimeoutError` after `ms`; the timer never outlives the command. */
-function bounded<T>(operation: string, reply: Promise<T>, ms: number): Promise<T> {
-  if (ms === Infinity) return reply;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(storeTimeout(operation, ms)), ms);
-    reply.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** ioredis has `call` (for commands it does not know); no shape of the `redis` client has one. */
-function isIORedis(client: NodeRedisLike | IORedisLike): client is IORedisLike {
-  return typeof (client as Partial<IORedisLike> | null)?.call === 'function';
-}
-
-function ioredisCommands(client: IORedisLike): Commands {
-  if (typeof client.set !== 'function' || typeof client.eval !== 'function') notAClient();
-  return {
-    setIfAbsent: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX', 'GET'),
-    set: (key, value, ms) => client.set(key, value, 'PX', ms),
-    release: (key, token) => client.eval(RELEASE, 1, key, token),
-  };
-}
-
-function nodeRedisCommands(client: NodeRedisLike): Commands {
-  if (typeof client?.set !== 'function' || typeof client.eval !== 'function') notAClient();
+/** The three commands in the client's own form; refuses anything that is not a client. */
+function redisCommands(client: NodeRedisLike | IORedisLike): Commands {
+  const evaluate = redisEval(client, 'redisStore');
+  if (typeof client.set !== 'function') notARedisClient('redisStore');
+  const release = (key: string, token: string): Promise<unknown> => evaluate(RELEASE, [key], [token]);
+  if (isIORedis(client)) {
+    return {
+      setIfAbsent: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX', 'GET'),
+      set: (key, value, ms) => client.set(key, value, 'PX', ms),
+      release,
+    };
+  }
   return {
     // `expiration` and `condition` are the forms of redis 5 and later; `NX: true, PX` are deprecated.
     setIfAbsent: (key, value, ms) =>
       client.set(key, value, { expiration: { type: 'PX', value: ms }, condition: 'NX', GET: true }),
     set: (key, value, ms) => client.set(key, value, { expiration: { type: 'PX', value: ms } }),
-    release: (key, token) => client.eval(RELEASE, { keys: [key], arguments: [token] }),
+    release,
   };
-}
-
-function notAClient(): never {
-  return fail(
-    'invalid_options',
-    'redisStore needs a client from the `redis` package (createClient) or from `ioredis` (new Redis).',
-  );
 }
 
 /**
@@ -180,15 +136,10 @@ function notAClient(): never {
  */
 function claimOutcome(reply: unknown, token: string): ClaimOutcome {
   if (reply === null || reply === undefined) return 'claimed';
-  const value = reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
+  const value = replyText(reply);
   if (typeof value === 'string') return value === DONE ? 'done' : value === token ? 'claimed' : 'in_flight';
   return fail(
     'invalid_options',
     `redisStore: SET NX GET answered ${typeof reply}, expected a string or nil; is the client a redis or ioredis client?`,
   );
-}
-
-/** PX takes whole milliseconds ≥ 1. */
-function wholeMs(ms: number): number {
-  return Math.max(1, Math.ceil(ms));
 }

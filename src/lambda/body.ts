@@ -1,6 +1,6 @@
 import { base64 } from '@scure/base';
 import { fail } from '../core/errors.js';
-import { checkLength } from '../adapters/body-limit.js';
+import { checkLength, tooLarge } from '../adapters/body-limit.js';
 import type { LambdaHttpEvent } from './event.js';
 
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -29,12 +29,7 @@ function decode(text: string, max: number): Uint8Array {
   // Every 4 characters carry 3 bytes, so an oversized body is refused before it is decoded.
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const size = Math.ceil(text.length / 4) * 3 - padding;
-  if (size > max) {
-    fail(
-      'body_too_large',
-      `The request body is over the ${max}-byte limit (maxBodyBytes): its base64 decodes to ${size} bytes, so it was not decoded. Managed Agents deliveries are small JSON envelopes; if this one is genuine, raise maxBodyBytes.`,
-    );
-  }
+  if (size > max) tooLarge(max, `its base64 decodes to ${size} bytes, so it was not decoded`);
   let bytes: Uint8Array;
   try {
     bytes = base64.decode(text);

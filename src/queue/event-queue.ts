@@ -6,8 +6,10 @@ import type { UnknownWebhookEvent } from '../events/dispatch.js';
 import type { WebhookEvent } from '../events/types.js';
 import type { TraceCarrier } from '../instrument/hook.js';
 import { observeEnqueue } from '../instrument/queue.js';
+import { randomToken } from '../shared/token.js';
+import { withTimeout } from '../shared/timeout.js';
 import { clusterPrefixCheck } from './cluster-prefix.js';
-import { DEFAULT_QUEUE_NAME, eventJobId, isEventJobData, receipt, type EventJobData } from './job.js';
+import { DEFAULT_QUEUE_NAME, eventJobId, isEventJobData, type EventJobData } from './job.js';
 
 /** Options of `createEventQueue`. `connection`, `prefix` and `backoff` are BullMQ's own. */
 export interface EventQueueOptions {
@@ -137,8 +139,14 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   const retentionSeconds = durationOption(options.retentionSeconds, 'createEventQueue: retentionSeconds', {
     unit: 's',
     fallback: 86_400,
+    kind: 'bound',
   });
-  const timeoutMs = durationOption(options.timeoutMs, 'createEventQueue: timeoutMs', { unit: 'ms', fallback: 5_000 });
+  // Bounded, never off: it is what lets a receiver answer 5xx (and the sender retry) during an outage.
+  const timeoutMs = durationOption(options.timeoutMs, 'createEventQueue: timeoutMs', {
+    unit: 'ms',
+    fallback: 5_000,
+    kind: 'bound',
+  });
   const attempts = options.attempts ?? 5;
   if (!Number.isSafeInteger(attempts) || attempts < 1) {
     fail('invalid_options', 'attempts must be a whole number ≥ 1 (runs per event, the first included).');
@@ -168,7 +176,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     trace: TraceCarrier | undefined,
   ): Promise<EnqueueResult> {
     const jobId = eventJobId(event.id);
-    const mine = receipt();
+    const mine = randomToken();
     const data: EventJobData = trace === undefined ? { event, receipt: mine } : { event, receipt: mine, trace };
     await queue.add(event.data.type, data, { ...jobOptions, jobId });
     // The add is one atomic script, so exactly one concurrent caller's receipt is stored.
@@ -207,7 +215,11 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       }
       checkWellFormedId(event.id, 'enqueue');
       return observeEnqueue(queue.name, eventJobId(event.id), event, (trace) =>
-        withTimeout(add(event, trace), timeoutMs),
+        withTimeout(
+          add(event, trace),
+          timeoutMs,
+          () => new Error(`Redis did not store the event within ${timeoutMs} ms; check that Redis is reachable.`),
+        ),
       );
     },
     failed,
@@ -233,15 +245,4 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     },
     close: () => queue.close(),
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Redis did not store the event within ${ms} ms; check that Redis is reachable.`)),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,6 +4,7 @@ import { durationOption } from '../core/options.js';
 import { dispatch, type EventHandlers, type UnknownWebhookEvent } from '../events/dispatch.js';
 import type { WebhookEvent, WebhookEventOf, WebhookEventType } from '../events/types.js';
 import { observeProcess } from '../instrument/queue.js';
+import { withTimeout } from '../shared/timeout.js';
 import { clusterPrefixCheck } from './cluster-prefix.js';
 import { DEFAULT_QUEUE_NAME, isEventJobData, type EventJobData } from './job.js';
 import { describeThrown } from './thrown.js';
@@ -142,7 +143,7 @@ export function createEventWorker<const H extends WorkerHandlers>(options: Event
   const limitMs = durationOption(handlerTimeoutMs, 'createEventWorker: handlerTimeoutMs', {
     unit: 'ms',
     fallback: DEFAULT_HANDLER_TIMEOUT_MS,
-    infinity: 'turns the limit off',
+    kind: 'limit',
   });
   clusterPrefixCheck('createEventWorker', options.connection, options.prefix ?? 'bull', name ?? DEFAULT_QUEUE_NAME);
   const worker = new Worker<EventJobData>(
@@ -169,30 +170,21 @@ async function attempt(
   const onCancel = (): void => controller.abort(cancelled?.reason);
   cancelled?.addEventListener('abort', onCancel, { once: true });
   const context: HandlerContext = { signal: controller.signal, job };
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const run = Promise.resolve().then(() => dispatch(job.data.event, withContext(handlers, context)));
-    if (limitMs === Infinity) {
-      await run;
-      return;
-    }
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new DOMException(
-          `the handler did not finish within ${limitMs} ms (handlerTimeoutMs); the attempt failed and follows the backoff. Raise handlerTimeoutMs for slower handlers, or stop work when the handler's signal aborts.`,
-          'TimeoutError',
-        );
-        controller.abort(error);
-        reject(error);
-      }, limitMs);
+    await withTimeout(run, limitMs, () => {
+      const error = new DOMException(
+        `the handler did not finish within ${limitMs} ms (handlerTimeoutMs); the attempt failed and follows the backoff. Raise handlerTimeoutMs for slower handlers, or stop work when the handler's signal aborts.`,
+        'TimeoutError',
+      );
+      controller.abort(error);
+      return error;
     });
-    await Promise.race([run, expired]);
   } catch (thrown) {
     // BullMQ reads `.message` of what it is given: undefined or null crash its failure handling
     // (the job then waits for the stalled check), and other non-Errors are stored as "null".
     throw thrown instanceof Error ? thrown : new Error(describeThrown(thrown), { cause: thrown });
   } finally {
-    clearTimeout(timer);
     cancelled?.removeEventListener('abort', onCancel);
   }
 }

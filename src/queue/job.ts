@@ -48,11 +48,3 @@ export function isEventJobData(data: unknown): data is EventJobData {
     typeof (event as { data?: { type?: unknown } }).data?.type === 'string'
   );
 }
-
-/** 128 random bits in hex. */
-export function receipt(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}

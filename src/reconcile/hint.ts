@@ -1,6 +1,6 @@
 import type { UnknownWebhookEvent } from '../events/dispatch.js';
 import type { WebhookEvent, WebhookEventOf } from '../events/types.js';
-import { EVENT_RESOURCES } from '../resources/table.js';
+import { EVENT_RESOURCES, resourceKindOf } from '../resources/table.js';
 import { resourceVersion } from './version.js';
 
 type Table = typeof EVENT_RESOURCES;
@@ -166,9 +166,7 @@ export function isSweepHint(event: WebhookEvent | UnknownWebhookEvent): boolean 
 export function resourceKey(event: WebhookEvent | UnknownWebhookEvent): string | undefined {
   const data = event.data as { type: string; id: unknown; session_thread_id?: unknown };
   if (typeof data.id !== 'string' || data.id === '') return undefined;
-  const kind = Object.prototype.hasOwnProperty.call(EVENT_RESOURCES, data.type)
-    ? EVENT_RESOURCES[data.type as keyof Table]
-    : undefined;
+  const kind = resourceKindOf(data.type);
   if (kind === 'session' || (kind === 'gone' && data.type.startsWith('session.'))) return sessionKey(data.id);
   if (kind === 'session_thread' && typeof data.session_thread_id === 'string' && data.session_thread_id !== '') {
     return threadKey(data.id, data.session_thread_id);

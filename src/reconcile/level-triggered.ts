@@ -5,9 +5,9 @@ import { durationOption } from '../core/options.js';
 import type { UnknownWebhookEvent } from '../events/dispatch.js';
 import type { WebhookEvent, WebhookEventOf } from '../events/types.js';
 import type { HandlerContext } from '../queue/event-worker.js';
-import { receipt } from '../queue/job.js';
 import { fetchResource, type FetchResourceOptions, type ResourceClient } from '../resources/index.js';
 import { EVENT_RESOURCES } from '../resources/table.js';
+import { randomToken } from '../shared/token.js';
 import {
   isSweepHint,
   resourceKey,
@@ -158,6 +158,7 @@ export function levelTriggered(options: LevelTriggeredOptions): LevelTriggeredHa
   const leaseMs = durationOption(options.leaseMs, 'levelTriggered: leaseMs', {
     unit: 'ms',
     fallback: DEFAULT_LEASE_MS,
+    kind: 'bound',
   });
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
   if (!Number.isInteger(maxRounds) || maxRounds < 1 || maxRounds > 1_000) {
@@ -189,7 +190,7 @@ function converger(settings: Settings) {
     const fromSweep = isSweepHint(event);
     // The job's id, so a retry of this job (after a failure to record, say) takes back a lease
     // its earlier attempt left behind instead of waiting for it to lapse; two jobs never share one.
-    const token = context.job?.id === undefined ? receipt() : `job:${context.job.id}`;
+    const token = context.job?.id === undefined ? randomToken() : `job:${context.job.id}`;
     const first = await store.acquire(key, token, leaseMs);
     if (!first.acquired) return; // marked dirty: the holder converges again before letting go
     let handled = first.handled;

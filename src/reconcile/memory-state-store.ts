@@ -1,13 +1,13 @@
 import { checkOptions } from '../core/errors.js';
-import { durationOption } from '../core/options.js';
+import { clockOption, durationOption, type Clock } from '../core/options.js';
 import { DEFAULT_RETENTION_SECONDS, type StateStore } from './store.js';
 
 /** Options of `memoryStateStore`. */
 export interface MemoryStateStoreOptions {
   /** How long a handled version is kept after its last write, in seconds; default 604,800 (7 days). */
   retentionSeconds?: number;
-  /** The clock, in milliseconds since the epoch; default `Date.now`. For tests. */
-  now?: () => number;
+  /** The clock, for tests: a `Date`, milliseconds since the epoch, or a function giving either; default `Date.now`. */
+  now?: Clock;
 }
 
 interface Entry {
@@ -34,8 +34,9 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): StateSt
   const retentionSeconds = durationOption(options.retentionSeconds, 'memoryStateStore: retentionSeconds', {
     unit: 's',
     fallback: DEFAULT_RETENTION_SECONDS,
+    kind: 'bound',
   });
-  const now = options.now ?? Date.now;
+  const now = clockOption(options.now, 'memoryStateStore: now');
   const entries = new Map<string, Entry>();
   let baseline: number | undefined;
   let mark: number | undefined;

@@ -1,6 +1,13 @@
 import { checkOptions, fail } from '../core/errors.js';
 import { durationOption } from '../core/options.js';
-import type { IORedisLike, NodeRedisLike } from '../idempotency/redis-store.js';
+import {
+  prefixOption,
+  redisEval,
+  replyText,
+  wholeMs,
+  type IORedisLike,
+  type NodeRedisLike,
+} from '../shared/redis-client.js';
 import { DEFAULT_RETENTION_SECONDS, type AcquireResult, type SettleResult, type StateStore } from './store.js';
 
 /** Options of `redisStateStore`. */
@@ -60,8 +67,6 @@ local current = tonumber(redis.call('get', KEYS[1]))
 if not current or current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end
 return 0`;
 
-type Eval = (script: string, keys: string[], args: string[]) => Promise<unknown>;
-
 /**
  * The state of level-triggered handling in Redis, shared by every worker process: the same
  * clients as `redisStore` (`redis`'s `createClient`, `ioredis`'s `new Redis`), and only Redis's
@@ -83,16 +88,14 @@ type Eval = (script: string, keys: string[], args: string[]) => Promise<unknown>
  */
 export function redisStateStore(client: NodeRedisLike | IORedisLike, options: RedisStateStoreOptions = {}): StateStore {
   checkOptions(options, 'redisStateStore: options', "{ prefix: 'myapp:reconcile:' }");
-  const prefix = options.prefix ?? 'maw:reconcile:';
-  if (typeof prefix !== 'string') {
-    fail('invalid_options', 'redisStateStore: prefix must be a string; leave it out for "maw:reconcile:".');
-  }
+  const prefix = prefixOption(options.prefix, 'redisStateStore', 'maw:reconcile:');
   const retentionSeconds = durationOption(options.retentionSeconds, 'redisStateStore: retentionSeconds', {
     unit: 's',
     fallback: DEFAULT_RETENTION_SECONDS,
+    kind: 'bound',
   });
   const retention = String(Math.ceil(retentionSeconds));
-  const run = evaluator(client);
+  const run = redisEval(client, 'redisStateStore');
   // A hash tag per resource, so its three keys share a Cluster slot and one script may touch them.
   const keys = (key: string): [string, string, string] => {
     const base = `${prefix}{${key}}:`;
@@ -111,7 +114,7 @@ export function redisStateStore(client: NodeRedisLike | IORedisLike, options: Re
     },
     async settle(key, token, handled, leaseMs): Promise<SettleResult> {
       const args = [token, handled === undefined ? '' : String(handled), String(wholeMs(leaseMs)), retention];
-      const reply = text(await run(SETTLE, keys(key), args));
+      const reply = replyText(await run(SETTLE, keys(key), args));
       if (reply === 'released' || reply === 'dirty' || reply === 'lost') return reply;
       return unexpected('settle', reply);
     },
@@ -129,28 +132,8 @@ export function redisStateStore(client: NodeRedisLike | IORedisLike, options: Re
   };
 }
 
-/** `EVAL` in each client's form: ioredis has `call` (for commands it does not know); `redis` has none. */
-function evaluator(client: NodeRedisLike | IORedisLike): Eval {
-  if (typeof client !== 'object' || client === null || typeof client.eval !== 'function') {
-    fail(
-      'invalid_options',
-      'redisStateStore needs a client from the `redis` package (createClient) or from `ioredis` (new Redis).',
-    );
-  }
-  if (typeof (client as Partial<IORedisLike>).call === 'function') {
-    const io = client as IORedisLike;
-    return (script, keys, args) => io.eval(script, keys.length, ...keys, ...args);
-  }
-  const node = client as NodeRedisLike;
-  return (script, keys, args) => node.eval(script, { keys, arguments: args });
-}
-
-function text(reply: unknown): unknown {
-  return reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
-}
-
 function version(reply: unknown): number | undefined {
-  const value = text(reply);
+  const value = replyText(reply);
   if (value === null || value === undefined) return undefined;
   const number = Number(value);
   return Number.isSafeInteger(number) ? number : undefined;
@@ -161,9 +144,4 @@ function unexpected(operation: string, reply: unknown): never {
     'invalid_options',
     `redisStateStore: ${operation} got an unexpected reply (${typeof reply}); is the client a redis or ioredis client?`,
   );
-}
-
-/** PX takes whole milliseconds ≥ 1. */
-function wholeMs(ms: number): number {
-  return Math.max(1, Math.ceil(ms));
 }

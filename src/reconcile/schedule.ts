@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type WorkerOptions } from 'bullmq';
 import { checkOptions, fail } from '../core/errors.js';
 import { durationOption } from '../core/options.js';
+import { clusterPrefixCheck } from '../queue/cluster-prefix.js';
 import type { Sweep, SweepResult } from './sweep.js';
 
 /**
@@ -27,7 +28,7 @@ export const SWEEP_SCHEDULER_ID = 'reconcile-sweep';
 export interface ScheduleSweepsOptions {
   /** BullMQ's connection: ioredis options (`{ host, port }`, `{ url }`) or a client instance. */
   connection: ConnectionOptions;
-  /** How often a sweep runs, in milliseconds (BullMQ's `every`). See the README for sizing it. */
+  /** How often a sweep runs, in milliseconds (BullMQ's `every`). Sizing it: docs/guide/never-miss.md. */
   everyMs: number;
   /** The sweep queue's name; default `'managed-agents-webhooks-sweep'`. Not the events' queue. */
   name?: string;
@@ -80,10 +81,16 @@ export async function scheduleSweeps(options: ScheduleSweepsOptions): Promise<vo
   if (options.connection === undefined) {
     fail('invalid_options', 'scheduleSweeps needs { connection }: BullMQ connection options or an ioredis client.');
   }
-  const everyMs = durationOption(options.everyMs, 'scheduleSweeps: everyMs', { unit: 'ms', fallback: NaN });
+  const everyMs = durationOption(options.everyMs, 'scheduleSweeps: everyMs', {
+    unit: 'ms',
+    fallback: NaN,
+    kind: 'bound',
+  });
   if (Number.isNaN(everyMs))
     fail('invalid_options', 'scheduleSweeps needs { everyMs }: how often to sweep, e.g. 60_000.');
-  const queue = new Queue(options.name ?? DEFAULT_SWEEP_QUEUE_NAME, {
+  const name = options.name ?? DEFAULT_SWEEP_QUEUE_NAME;
+  clusterPrefixCheck('scheduleSweeps', options.connection, options.prefix ?? 'bull', name);
+  const queue = new Queue(name, {
     connection: options.connection,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
   });
@@ -124,6 +131,7 @@ export function createSweepWorker(options: SweepWorkerOptions): SweepWorker {
   if (typeof sweep?.run !== 'function') {
     fail('invalid_options', 'createSweepWorker needs { sweep }: createSweep({ client, queue, store }).');
   }
+  clusterPrefixCheck('createSweepWorker', connection, prefix ?? 'bull', name ?? DEFAULT_SWEEP_QUEUE_NAME);
   const worker = new Worker<unknown, SweepResult>(name ?? DEFAULT_SWEEP_QUEUE_NAME, () => sweep.run(), {
     ...workerOptions,
     connection,

@@ -4,7 +4,7 @@ import type { BetaManagedAgentsSessionThread } from '@anthropic-ai/sdk/resources
 import type { SessionListParams } from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
 import type { ThreadListParams } from '@anthropic-ai/sdk/resources/beta/sessions/threads';
 import { checkOptions, fail } from '../core/errors.js';
-import { durationOption } from '../core/options.js';
+import { clockOption, durationOption, type Clock } from '../core/options.js';
 import { observeSweep } from '../instrument/sweep.js';
 import type { EnqueueResult } from '../queue/event-queue.js';
 import { sessionHint, sessionKey, threadHint, threadKey, type SweepHint } from './hint.js';
@@ -88,8 +88,8 @@ export interface SweepOptions {
   dryRun?: boolean;
   /** Called for each hint: enqueued, already queued (`duplicate`), or `dry_run`. */
   onHint?: (hint: SweepHint, outcome: EnqueueResult['status'] | 'dry_run') => void;
-  /** The clock, in milliseconds since the epoch; default `Date.now`. */
-  now?: () => number;
+  /** The clock: a `Date`, milliseconds since the epoch, or a function giving either; default `Date.now`. */
+  now?: Clock;
 }
 
 /** What one sweep did. */
@@ -173,10 +173,10 @@ export function createSweep(options: SweepOptions): Sweep {
   const skewMs = durationOption(options.skewMs, 'createSweep: skewMs', {
     unit: 'ms',
     fallback: DEFAULT_SKEW_MS,
-    zero: true,
+    kind: 'offset',
   });
   const since = options.since === undefined ? undefined : sinceVersion(options.since);
-  const now = options.now ?? Date.now;
+  const now = clockOption(options.now, 'createSweep: now');
   const threads = options.threads ?? true;
   const workspace = filter.workspace_id ?? '';
 

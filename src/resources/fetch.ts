@@ -3,7 +3,7 @@ import type { WebhookEvent, WebhookEventType } from '../events/types.js';
 import { observeFetchResource } from '../instrument/fetch.js';
 import type { FetchResourceOptions, ResourceClient, ResourceKind, ResourceTypes } from './client.js';
 import { NEWER_KINDS, RETRIEVERS, hasMethod, type EventData } from './retrieve.js';
-import { EVENT_RESOURCES } from './table.js';
+import { resourceKindOf, type EVENT_RESOURCES } from './table.js';
 import { isNotFound } from './not-found.js';
 
 /**
@@ -110,10 +110,7 @@ async function retrieveResource<E extends WebhookEvent | UnknownWebhookEvent>(
 ): Promise<FetchResult<E['data']['type']>> {
   const data = eventData(event);
   checkClient(client);
-  // Own properties only, so a type such as "constructor" never reaches Object.prototype.
-  const kind = Object.prototype.hasOwnProperty.call(EVENT_RESOURCES, data.type)
-    ? EVENT_RESOURCES[data.type as WebhookEventType]
-    : 'unsupported';
+  const kind = resourceKindOf(data.type);
   if (kind === 'gone') return GONE as FetchResult<E['data']['type']>;
   if (kind === 'unsupported') return UNSUPPORTED as FetchResult<E['data']['type']>;
   const retrieval = RETRIEVERS[kind];

@@ -1,4 +1,5 @@
 import type { FetchResourceOptions, ResourceClient, ResourceKind, ResourceTypes } from './client.js';
+import { workspaceScope } from './workspace-scope.js';
 
 /** The event `data` fields a retrieval reads; checked before any request. */
 export type EventData = { readonly type: string; readonly id: string } & { readonly [field: string]: unknown };
@@ -22,19 +23,19 @@ export interface Retrieval<K extends ResourceKind> {
 export const RETRIEVERS: { readonly [K in ResourceKind]: Retrieval<K> } = {
   agent: {
     method: 'beta.agents.retrieve',
-    call: (client, data, options) => client.beta.agents.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.agents.retrieve(data.id, workspaceScope(data), options),
   },
   deployment: {
     method: 'beta.deployments.retrieve',
-    call: (client, data, options) => client.beta.deployments.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.deployments.retrieve(data.id, workspaceScope(data), options),
   },
   deployment_run: {
     method: 'beta.deploymentRuns.retrieve',
-    call: (client, data, options) => client.beta.deploymentRuns.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.deploymentRuns.retrieve(data.id, workspaceScope(data), options),
   },
   environment: {
     method: 'beta.environments.retrieve',
-    call: (client, data, options) => client.beta.environments.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.environments.retrieve(data.id, workspaceScope(data), options),
   },
   external_key: {
     method: 'organization.externalKeys.retrieve',
@@ -49,33 +50,37 @@ export const RETRIEVERS: { readonly [K in ResourceKind]: Retrieval<K> } = {
   },
   memory_store: {
     method: 'beta.memoryStores.retrieve',
-    call: (client, data, options) => client.beta.memoryStores.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.memoryStores.retrieve(data.id, workspaceScope(data), options),
   },
   session: {
     method: 'beta.sessions.retrieve',
-    call: (client, data, options) => client.beta.sessions.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.sessions.retrieve(data.id, workspaceScope(data), options),
   },
   session_thread: {
     method: 'beta.sessions.threads.retrieve',
     call: (client, data, options) =>
       client.beta.sessions.threads.retrieve(
         field(data, 'session_thread_id'),
-        { ...scope(data), session_id: data.id },
+        { ...workspaceScope(data), session_id: data.id },
         options,
       ),
   },
   user_profile: {
     method: 'userProfiles.retrieve',
-    call: (client, data, options) => client.userProfiles.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.userProfiles.retrieve(data.id, workspaceScope(data), options),
   },
   vault: {
     method: 'beta.vaults.retrieve',
-    call: (client, data, options) => client.beta.vaults.retrieve(data.id, scope(data), options),
+    call: (client, data, options) => client.beta.vaults.retrieve(data.id, workspaceScope(data), options),
   },
   vault_credential: {
     method: 'beta.vaults.credentials.retrieve',
     call: (client, data, options) =>
-      client.beta.vaults.credentials.retrieve(data.id, { ...scope(data), vault_id: field(data, 'vault_id') }, options),
+      client.beta.vaults.credentials.retrieve(
+        data.id,
+        { ...workspaceScope(data), vault_id: field(data, 'vault_id') },
+        options,
+      ),
   },
 };
 
@@ -92,13 +97,6 @@ export function hasMethod(client: unknown, method: string): boolean {
     value = (value as Record<string, unknown>)[key];
   }
   return typeof value === 'function';
-}
-
-// The event's workspace, so a credential that can act on several Workspaces looks in the right
-// one; a workspace-scoped key accepts its own. Organization-level events have none.
-function scope(data: EventData): { workspace_id?: string } {
-  const workspace = data['workspace_id'];
-  return typeof workspace === 'string' && workspace !== '' ? { workspace_id: workspace } : {};
 }
 
 function field(data: EventData, name: string): string {

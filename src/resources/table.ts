@@ -1,4 +1,4 @@
-import type { WebhookEventType } from '../events/types.js';
+import { isKnownEventType, type WebhookEventType } from '../events/types.js';
 import type { ResourceKind } from './client.js';
 
 /**
@@ -83,6 +83,20 @@ export const EVENT_RESOURCES = {
 
 type Check<T extends true> = T;
 type Table = typeof EVENT_RESOURCES;
+
+/**
+ * What `fetchResource` retrieves for a `data.type`: its entry in {@link EVENT_RESOURCES}, or
+ * `'unsupported'` for a type this version does not know (never a key of `Object.prototype`).
+ *
+ * @example
+ * ```ts
+ * resourceKindOf('session.thread_idled'); // 'session_thread'
+ * resourceKindOf('session.newer_than_this_version'); // 'unsupported'
+ * ```
+ */
+export function resourceKindOf(type: string): Table[keyof Table] | 'unsupported' {
+  return isKnownEventType(type) ? EVENT_RESOURCES[type] : 'unsupported';
+}
 
 /**
  * Fails the typecheck when the table and the event catalogue differ (a type added to the

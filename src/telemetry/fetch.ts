@@ -1,6 +1,6 @@
 import { SpanKind, context, trace, type Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '../instrument/hook.js';
-import { EVENT_RESOURCES } from '../resources/table.js';
+import { resourceKindOf } from '../resources/table.js';
 import { eventAttributes, guard } from './attributes.js';
 import type { Instruments } from './instruments.js';
 import { ATTR_EVENT_TYPE, ATTR_OUTCOME, ATTR_RESOURCE_KIND, FETCH_RESOURCE_SPAN } from './names.js';
@@ -18,17 +18,10 @@ export function fetchInstrumentation(instruments: Instruments): Instrumentation[
       const active = context.active();
       const attributes: Attributes = eventAttributes(event);
       const type = attributes[ATTR_EVENT_TYPE];
-      if (typeof type === 'string') attributes[ATTR_RESOURCE_KIND] = kindOf(type);
+      if (typeof type === 'string') attributes[ATTR_RESOURCE_KIND] = resourceKindOf(type);
       const span = tracer.startSpan(FETCH_RESOURCE_SPAN, { kind: SpanKind.INTERNAL, attributes }, active);
       return { span, context: trace.setSpan(active, span) };
     });
     return runInSpan(started, run, (result) => ({ [ATTR_OUTCOME]: result.status }));
   };
-}
-
-/** What `fetchResource` retrieves for `type`: a kind, `gone` or `unsupported`; own keys only. */
-function kindOf(type: string): string {
-  return Object.prototype.hasOwnProperty.call(EVENT_RESOURCES, type)
-    ? EVENT_RESOURCES[type as keyof typeof EVENT_RESOURCES]
-    : 'unsupported';
 }
