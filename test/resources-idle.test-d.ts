@@ -159,3 +159,17 @@ export async function outcome(): Promise<unknown> {
   // @ts-expect-error only an ended evaluation has feedback
   return result.feedback;
 }
+
+// By ids (a levelTriggered handler): a session subject answers as a session event, a thread
+// subject as a thread event.
+export async function bySubject(sessionId: string, threadId: string): Promise<unknown> {
+  const session = await idleReason(client, { sessionId, workspaceId: 'wrkspc_1' });
+  type SessionReason = Check<Equal<typeof session, IdleReason<'session.status_idled'>>>;
+  const thread = await idleReason(client, { sessionId, threadId });
+  type ThreadReason = Check<Equal<typeof thread, IdleReason<'session.thread_idled'>>>;
+  const outcome = await outcomeEvaluation(client, { sessionId });
+  type Outcome = Check<Equal<typeof outcome, OutcomeEvaluation>>;
+  // @ts-expect-error the session's id is required
+  void idleReason(client, { threadId });
+  return [session, thread, outcome];
+}

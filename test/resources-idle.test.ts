@@ -380,6 +380,59 @@ describe('session.thread_idled', () => {
   });
 });
 
+describe('by ids, without an idle webhook (a levelTriggered handler)', () => {
+  it('a session subject gets the same answer and the same request as its idle event', async () => {
+    const log = turn();
+    const ask = log.add({ type: 'agent.tool_use', name: 'bash', input: { command: 'make deploy' } });
+    log.add({
+      type: 'session.status_idle',
+      stop_reason: { type: 'requires_action', event_ids: [ask.id] },
+      stop_details: null,
+    });
+    serve(log.events);
+    const byEvent = await idleReason(client, idled());
+    const byIds = await idleReason(client, { sessionId: SESSION, workspaceId: WORKSPACE });
+    expect(byIds).toEqual(byEvent);
+    expect(byIds.reason === 'requires_action' && byIds.pending).toEqual([ask]);
+    expect(stub.requests.map((r) => [r.url, r.headers['anthropic-workspace-id']])).toEqual([
+      [stub.requests[0]?.url, WORKSPACE],
+      [stub.requests[0]?.url, WORKSPACE],
+    ]);
+  });
+
+  it("a thread subject reads the thread's idle event; no workspaceId sends no workspace header", async () => {
+    const log = turn();
+    log.add({
+      type: 'session.thread_status_idle',
+      session_thread_id: OTHER_THREAD,
+      agent_name: 'tester',
+      stop_reason: { type: 'requires_action', event_ids: [] },
+      stop_details: null,
+    });
+    const idle = log.add({
+      type: 'session.thread_status_idle',
+      session_thread_id: THREAD,
+      agent_name: 'deployer',
+      stop_reason: { type: 'end_turn' },
+      stop_details: null,
+    });
+    log.add({ type: 'session.status_idle', stop_reason: { type: 'retries_exhausted' }, stop_details: null });
+    serve(log.events);
+    await expect(idleReason(client, { sessionId: SESSION, threadId: THREAD })).resolves.toEqual({
+      reason: 'end_turn',
+      idle,
+    });
+    await expect(idleReason(client, { sessionId: SESSION })).resolves.toMatchObject({ reason: 'retries_exhausted' });
+    expect(stub.requests[0]?.headers['anthropic-workspace-id']).toBeUndefined();
+  });
+
+  it('an empty sessionId or threadId is a TypeError before any request', async () => {
+    await expect(idleReason(client, { sessionId: '' })).rejects.toThrow(/idleReason: expected sessionId/);
+    await expect(idleReason(client, { sessionId: SESSION, threadId: '' })).rejects.toThrow(/threadId/);
+    expect(stub.requests).toHaveLength(0);
+  });
+});
+
 describe('answers from the API', () => {
   it('a 404 is gone (session and thread)', async () => {
     stub.respond = eventLogResponder({}); // no such session

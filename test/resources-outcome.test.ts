@@ -100,6 +100,18 @@ describe('session.outcome_evaluation_ended', () => {
     });
   });
 
+  it('by ids ({ sessionId, workspaceId }), where no webhook is at hand: the same answer and request', async () => {
+    evaluations('failed');
+    const byEvent = await outcomeEvaluation(client, ended());
+    const byIds = await outcomeEvaluation(client, { sessionId: SESSION, workspaceId: WORKSPACE });
+    expect(byIds).toEqual(byEvent);
+    expect(byIds).toMatchObject({ status: 'ended', verdict: 'failed' });
+    expect(stub.requests[1]?.url).toBe(stub.requests[0]?.url);
+    expect(stub.requests[1]?.headers['anthropic-workspace-id']).toBe(WORKSPACE);
+    await expect(outcomeEvaluation(client, { sessionId: '' })).rejects.toThrow(/outcomeEvaluation: expected sessionId/);
+    expect(stub.requests).toHaveLength(2);
+  });
+
   it('a verdict newer than the SDK is unknown: neither passed nor final, the raw value kept', async () => {
     const [evaluation] = evaluations('escalated_to_human');
     const result = await outcomeEvaluation(client, ended());

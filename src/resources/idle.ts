@@ -20,7 +20,15 @@ import type {
 } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { WebhookEventOf } from '../events/types.js';
 import type { FetchResourceOptions } from './client.js';
-import { checkEventsClient, listPage, sessionRef, type SessionEventsClient } from './session-events.js';
+import {
+  checkEventsClient,
+  isSessionSubject,
+  listPage,
+  sessionRef,
+  subjectRef,
+  type SessionEventsClient,
+  type SessionSubject,
+} from './session-events.js';
 
 /**
  * The webhook event types `idleReason` answers for: the session went idle (`session.status_idled`,
@@ -196,6 +204,11 @@ const MAX_REQUESTS = 2;
  * `beta.sessions.events.list`, or an event of another type or without its ids, rejects with a
  * `TypeError` before any request.
  *
+ * Where no idle webhook is at hand — a `levelTriggered` handler, started by any `session.*` event
+ * or a sweep hint, has the session as it is now — pass a `SessionSubject` instead of the event:
+ * `idleReason(client, { sessionId, workspaceId })`, with `threadId` for a thread. The answer is the
+ * same; only the ids come from elsewhere.
+ *
  * @example
  * ```ts
  * import Anthropic from '@anthropic-ai/sdk';
@@ -213,14 +226,32 @@ const MAX_REQUESTS = 2;
  *     }
  *   },
  * });
+ *
+ * // In a levelTriggered session handler: the session, and the hint that led there.
+ * const why = await idleReason(client, { sessionId: session.id, workspaceId: hint.data.workspace_id });
  * ```
  */
-export async function idleReason<E extends IdleWebhookEvent>(
+export function idleReason<E extends IdleWebhookEvent>(
   client: SessionEventsClient,
   event: E,
   options?: FetchResourceOptions,
-): Promise<IdleReason<E['data']['type']>> {
-  const { sessionId, scope, data } = sessionRef(event, 'idleReason');
+): Promise<IdleReason<E['data']['type']>>;
+export function idleReason<S extends SessionSubject>(
+  client: SessionEventsClient,
+  subject: S,
+  options?: FetchResourceOptions,
+): Promise<IdleReason<S extends { threadId: string } ? 'session.thread_idled' : 'session.status_idled'>>;
+export async function idleReason(
+  client: SessionEventsClient,
+  input: IdleWebhookEvent | SessionSubject,
+  options?: FetchResourceOptions,
+): Promise<IdleReason> {
+  if (isSessionSubject(input)) {
+    const { sessionId, scope, threadId } = subjectRef(input, 'idleReason');
+    checkEventsClient(client, 'idleReason');
+    return (await read(client, sessionId, threadId, scope, options)) as IdleReason;
+  }
+  const { sessionId, scope, data } = sessionRef(input, 'idleReason');
   const type = data['type'];
   if (typeof type !== 'string' || !IDLE_TYPES.has(type)) {
     throw new TypeError(
@@ -239,8 +270,7 @@ export async function idleReason<E extends IdleWebhookEvent>(
     threadId = thread;
   }
   checkEventsClient(client, 'idleReason');
-  const result = await read(client, sessionId, threadId, scope, options);
-  return result as IdleReason<E['data']['type']>;
+  return (await read(client, sessionId, threadId, scope, options)) as IdleReason;
 }
 
 type AnyReason = ReasonOf<IdleStatusEvent, SessionStatusEvent | ThreadStatusEvent>;

@@ -26,4 +26,4 @@ export type {
   OutcomeEvaluationNotFound,
   OutcomeVerdict,
 } from './outcome.js';
-export type { SessionEventsClient, SessionEventsPage } from './session-events.js';
+export type { SessionEventsClient, SessionEventsPage, SessionSubject } from './session-events.js';

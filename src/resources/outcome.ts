@@ -1,7 +1,16 @@
 import type { BetaManagedAgentsSpanOutcomeEvaluationEndEvent } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { WebhookEventOf } from '../events/types.js';
 import type { FetchResourceOptions } from './client.js';
-import { checkEventsClient, listPage, sessionRef, type SessionEventsClient } from './session-events.js';
+import {
+  checkEventsClient,
+  isSessionSubject,
+  listPage,
+  sessionRef,
+  subjectRef,
+  type SessionEventsClient,
+  type SessionRef,
+  type SessionSubject,
+} from './session-events.js';
 
 /**
  * The grader's verdicts the SDK documents for `span.outcome_evaluation_end`: `satisfied` (the
@@ -77,7 +86,8 @@ const VERDICTS: ReadonlySet<string> = /* @__PURE__ */ new Set([
  * `evaluation.iteration`, not on the webhook). The event's `workspace_id` is sent as the SDK's
  * `workspace_id`; `options` go to the SDK call unchanged. Any other API failure rejects with the
  * SDK's own error; a client without `beta.sessions.events.list`, or an event of another type,
- * rejects with a `TypeError` before any request.
+ * rejects with a `TypeError` before any request. Where no such webhook is at hand (a
+ * `levelTriggered` handler), pass a `SessionSubject` instead: `{ sessionId, workspaceId }`.
  *
  * @example
  * ```ts
@@ -99,16 +109,10 @@ const VERDICTS: ReadonlySet<string> = /* @__PURE__ */ new Set([
  */
 export async function outcomeEvaluation(
   client: SessionEventsClient,
-  event: WebhookEventOf<'session.outcome_evaluation_ended'>,
+  input: WebhookEventOf<'session.outcome_evaluation_ended'> | SessionSubject,
   options?: FetchResourceOptions,
 ): Promise<OutcomeEvaluation> {
-  const { sessionId, scope, data } = sessionRef(event, 'outcomeEvaluation');
-  if (data['type'] !== 'session.outcome_evaluation_ended') {
-    throw new TypeError(
-      `outcomeEvaluation: expected a session.outcome_evaluation_ended event, got ${JSON.stringify(data['type'])}. ` +
-        'For an idle session use idleReason.',
-    );
-  }
+  const { sessionId, scope } = isSessionSubject(input) ? subjectRef(input, 'outcomeEvaluation') : eventRef(input);
   checkEventsClient(client, 'outcomeEvaluation');
   const page = await listPage(
     client,
@@ -130,4 +134,15 @@ export async function outcomeEvaluation(
     final: verdict !== 'needs_revision' && verdict !== 'unknown',
     feedback: evaluation.explanation,
   };
+}
+
+function eventRef(event: WebhookEventOf<'session.outcome_evaluation_ended'>): SessionRef {
+  const { sessionId, scope, data } = sessionRef(event, 'outcomeEvaluation');
+  if (data['type'] !== 'session.outcome_evaluation_ended') {
+    throw new TypeError(
+      `outcomeEvaluation: expected a session.outcome_evaluation_ended event, got ${JSON.stringify(data['type'])}. ` +
+        'For an idle session use idleReason.',
+    );
+  }
+  return { sessionId, scope };
 }

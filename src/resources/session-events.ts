@@ -1,6 +1,7 @@
 import type { BetaManagedAgentsSessionEvent, EventListParams } from '@anthropic-ai/sdk/resources/beta/sessions';
 import type { FetchResourceOptions } from './client.js';
 import { isNotFound } from './not-found.js';
+import { workspaceScope } from './workspace-scope.js';
 
 /**
  * One page of a session's events, as `client.beta.sessions.events.list(…)` resolves to it (the
@@ -52,10 +53,47 @@ export function sessionRef(event: unknown, caller: string): SessionRef & { reado
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(`${caller}: expected event.data.id to be the session's id (a non-empty string).`);
   }
-  // The event's workspace, so a key that can act on several Workspaces reads the right one.
-  const workspace = fields['workspace_id'];
-  const scope = typeof workspace === 'string' && workspace !== '' ? { workspace_id: workspace } : {};
-  return { sessionId: id, scope, data: fields };
+  return { sessionId: id, scope: workspaceScope(fields), data: fields };
+}
+
+/**
+ * A session, or one of its threads, named by its ids: what `idleReason` and `outcomeEvaluation`
+ * take where no webhook event of their type is at hand — in a `levelTriggered` handler, which any
+ * `session.*` event or a sweep hint may have started, or in a script.
+ *
+ * @example
+ * ```ts
+ * const subject: SessionSubject = { sessionId: session.id, workspaceId: event.data.workspace_id };
+ * ```
+ */
+export interface SessionSubject {
+  /** The session's id (`sesn_…`). */
+  readonly sessionId: string;
+  /** A thread's id (`sthr_…`): `idleReason` then answers for that thread. */
+  readonly threadId?: string | undefined;
+  /** Sent as the SDK's `workspace_id`, for a key that can act on several Workspaces. */
+  readonly workspaceId?: string | undefined;
+}
+
+/** Whether the helpers were given a `SessionSubject` rather than a webhook event. */
+export function isSessionSubject(input: unknown): input is SessionSubject {
+  return typeof input === 'object' && input !== null && 'sessionId' in input && !('data' in input);
+}
+
+/**
+ * A `SessionSubject`'s ids, checked before any request the way `sessionRef` checks an event's;
+ * `caller` names the helper in the message.
+ */
+export function subjectRef(subject: SessionSubject, caller: string): SessionRef & { readonly threadId?: string } {
+  const { sessionId, threadId, workspaceId } = subject;
+  if (typeof sessionId !== 'string' || sessionId === '') {
+    throw new TypeError(`${caller}: expected sessionId to be the session's id (a non-empty string).`);
+  }
+  if (threadId !== undefined && (typeof threadId !== 'string' || threadId === '')) {
+    throw new TypeError(`${caller}: expected threadId to be a thread's id (a non-empty string) or left out.`);
+  }
+  const scope = workspaceScope({ workspace_id: workspaceId });
+  return threadId === undefined ? { sessionId, scope } : { sessionId, scope, threadId };
 }
 
 /**

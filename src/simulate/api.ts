@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebhookVerificationError } from '../core/errors.js';
 import { BadRequest, paginate, readLimit } from './pagination.js';
 import type { Platform } from './platform.js';
 import type { SimulatedSession, SimulatedStatus } from './resources.js';
+import { listSessionEvents } from './list-events.js';
+import { readSendableEvents } from './send-events.js';
+import { createSessionRequest } from './session-create.js';
 
 /**
  * Options of {@link startApiServer}.
@@ -51,8 +55,11 @@ interface Route {
   name: string;
   method: string;
   path: RegExp;
-  handle(platform: Platform, params: string[], query: URLSearchParams): Answer;
+  handle(platform: Platform, params: string[], query: URLSearchParams, body: unknown): Answer;
 }
+
+/** The most a request body may hold; the API's own limits are far above what a test sends. */
+const MAX_BODY = 1024 * 1024;
 
 const STATUSES: ReadonlySet<string> = new Set(['idle', 'running', 'rescheduling', 'terminated']);
 const ID = '([^/]+)';
@@ -63,6 +70,38 @@ const ROUTES: readonly Route[] = [
     method: 'GET',
     path: /^\/v1\/sessions$/,
     handle: (platform, _params, query) => ok(listSessions(platform, query)),
+  },
+  {
+    name: 'POST /v1/sessions',
+    method: 'POST',
+    path: /^\/v1\/sessions$/,
+    handle: (platform, _params, _query, body) => {
+      const request = createSessionRequest(body);
+      if (platform.getAgent(request.agent) === undefined) return notFound('agent', request.agent);
+      const { initialEvents, ...create } = request;
+      const session = platform.createSession(create);
+      if (initialEvents.length > 0) platform.sendEvents(session.id, initialEvents);
+      return ok(platform.getSession(session.id));
+    },
+  },
+  {
+    name: 'GET /v1/sessions/{session_id}/events',
+    method: 'GET',
+    path: new RegExp(`^/v1/sessions/${ID}/events$`),
+    handle: (platform, [sessionId = ''], query) => {
+      if (platform.getSession(sessionId) === undefined) return notFound('session', sessionId);
+      return ok(listSessionEvents(platform.sessionEvents(sessionId), query));
+    },
+  },
+  {
+    name: 'POST /v1/sessions/{session_id}/events',
+    method: 'POST',
+    path: new RegExp(`^/v1/sessions/${ID}/events$`),
+    handle: (platform, [sessionId = ''], _query, body) => {
+      if (platform.getSession(sessionId) === undefined) return notFound('session', sessionId);
+      const events = readSendableEvents(object(body)['events']);
+      return ok({ data: platform.sendEvents(sessionId, events) });
+    },
   },
   {
     name: 'GET /v1/sessions/{session_id}',
@@ -95,8 +134,9 @@ const ROUTES: readonly Route[] = [
 ];
 
 /**
- * Starts the stand-in's HTTP API over `platform`: retrieve and list sessions, list and retrieve
- * threads, exactly as `@anthropic-ai/sdk` calls them, with the API's error shape.
+ * Starts the stand-in's HTTP API over `platform`: create, retrieve and list sessions, list and
+ * retrieve threads, list a session's events and send it events, exactly as `@anthropic-ai/sdk`
+ * calls them, with the API's error shape.
  *
  * @example
  * ```ts
@@ -110,10 +150,23 @@ export async function startApiServer(platform: Platform, options: ApiServerOptio
   let counter = 0;
   const server: Server = createServer((req, res) => {
     requests.total++;
-    req.resume();
     const requestId = `req_sim${String(++counter).padStart(8, '0')}`;
-    const answer = route(platform, req, (name) => void (requests.byRoute[name] = (requests.byRoute[name] ?? 0) + 1));
-    send(res, answer, requestId);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const answer =
+        size > MAX_BODY
+          ? error(413, 'request_too_large', `request body exceeds ${MAX_BODY} bytes`)
+          : route(platform, req, Buffer.concat(chunks).toString('utf8'), (name) => {
+              requests.byRoute[name] = (requests.byRoute[name] ?? 0) + 1;
+            });
+      send(res, answer, requestId);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,7 +188,7 @@ export async function startApiServer(platform: Platform, options: ApiServerOptio
   };
 }
 
-function route(platform: Platform, req: IncomingMessage, count: (name: string) => void): Answer {
+function route(platform: Platform, req: IncomingMessage, text: string, count: (name: string) => void): Answer {
   if (!authenticated(req)) {
     return error(401, 'authentication_error', 'x-api-key header is required');
   }
@@ -145,9 +198,13 @@ function route(platform: Platform, req: IncomingMessage, count: (name: string) =
     if (match === null || r.method !== req.method) continue;
     count(r.name);
     try {
-      return r.handle(platform, match.slice(1).map(decodeURIComponent), url.searchParams);
+      return r.handle(platform, match.slice(1).map(decodeURIComponent), url.searchParams, parseBody(text));
     } catch (err) {
       if (err instanceof BadRequest) return error(400, 'invalid_request_error', err.message);
+      // The platform refuses what the API refuses (a confirmation nothing waits on, a terminated
+      // session) with the library's error; the API says it as a 400.
+      if (err instanceof WebhookVerificationError && err.code === 'invalid_options')
+        return error(400, 'invalid_request_error', err.message);
       // A malformed %-escape in the path, or a bug: the API's answer, never a crashed process.
       if (err instanceof URIError) return error(404, 'not_found_error', 'malformed id in the path');
       return error(500, 'api_error', (err as Error).message);
@@ -222,6 +279,21 @@ function readBounds(query: URLSearchParams): Array<(ms: number) => boolean> {
     bounds.push((ms) => compare(ms, bound));
   }
   return bounds;
+}
+
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequest('The request body is not valid JSON');
+  }
+}
+
+function object(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest('The request body must be a JSON object');
+  return body as Record<string, unknown>;
 }
 
 function ok(body: unknown): Answer {

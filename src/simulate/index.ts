@@ -3,7 +3,24 @@ export { startSimulator } from './simulator.js';
 export type { Simulator, SimulatorOptions } from './simulator.js';
 export { createPlatform } from './platform.js';
 export type { CreateSessionOptions, EventListener, Platform, PlatformOptions } from './platform.js';
-export type { SimulatedAgent, SimulatedSession, SimulatedStatus, SimulatedThread } from './resources.js';
+export type {
+  SimulatedAgent,
+  SimulatedOutcomeEvaluation,
+  SimulatedSession,
+  SimulatedStatus,
+  SimulatedThread,
+} from './resources.js';
+export type { AgentScript, ApprovalScript, FinishScript, OutcomeScript, RetriesExhaustedScript } from './agents.js';
+export type {
+  SendableEvent,
+  SimulatedSessionEvent,
+  SimulatedSessionEventType,
+  SimulatedSource,
+  SimulatedStopReason,
+  SimulatedTextBlock,
+  SimulatedUsage,
+  SimulatedUserContent,
+} from './session-events.js';
 export { startApiServer } from './api.js';
 export type { ApiServer, ApiServerOptions } from './api.js';
 export { createSender } from './sender.js';

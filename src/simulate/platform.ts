@@ -1,9 +1,19 @@
 import { fail } from '../core/errors.js';
 import type { WebhookEvent, WebhookEventType } from '../events/types.js';
+import { scriptReactions, type AgentScript, type NewEvent, type Turn, type TurnContext } from './agents.js';
 import { nextStamp } from './clock.js';
 import { makeId } from './ids.js';
+import { BadRequest } from './pagination.js';
 import { randomSeed, seededRandom, type Seed } from './prng.js';
-import { simulatedAgent, type SimulatedSession, type SimulatedStatus, type SimulatedThread } from './resources.js';
+import {
+  simulatedAgent,
+  type SimulatedAgent,
+  type SimulatedSession,
+  type SimulatedStatus,
+  type SimulatedThread,
+} from './resources.js';
+import { readSendableEvents } from './send-events.js';
+import type { SendableEvent, SimulatedSessionEvent, SimulatedStopReason } from './session-events.js';
 
 /**
  * Options of {@link createPlatform}.
@@ -28,6 +38,8 @@ export interface PlatformOptions {
    * that lists only the threads of sessions whose `updated_at` moved relies on it.
    */
   threadsTouchSession?: boolean;
+  /** Milliseconds between two steps of a scripted agent's turn; 1 by default. */
+  agentStepMs?: number;
 }
 
 /**
@@ -43,6 +55,10 @@ export interface CreateSessionOptions {
   status?: SimulatedStatus;
   title?: string;
   metadata?: Record<string, string>;
+  /** The agent it runs: an id from `createAgent`; the platform's unscripted agent when left out. */
+  agent?: string;
+  /** Its `environment_id`; the platform's one when left out. */
+  environmentId?: string;
 }
 
 /**
@@ -103,6 +119,24 @@ export interface Platform {
   threads(sessionId: string): SimulatedThread[];
   /** Subscribes to every event from now on; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
+  /**
+   * Registers an agent that follows `script` in every session created with its id (see
+   * `AgentScript`), and returns it as sessions report it.
+   */
+  createAgent(script: AgentScript, options?: { name?: string }): SimulatedAgent;
+  /** An agent (scripted, or the platform's unscripted one), or undefined for an unknown id. */
+  getAgent(agentId: string): SimulatedAgent | undefined;
+  /** A session's event list, oldest first (what `events.list` pages through); empty for an unknown session. */
+  sessionEvents(sessionId: string): SimulatedSessionEvent[];
+  /**
+   * Records events in a session's list as `client.beta.sessions.events.send` does, and returns
+   * them with their ids. Its scripted agent reacts shortly after, one turn at a time. Throws
+   * for an unknown, archived or terminated session, and for a `user.tool_confirmation` whose
+   * `tool_use_id` names no tool use the session waits on; then nothing is recorded.
+   */
+  sendEvents(sessionId: string, events: readonly SendableEvent[]): SimulatedSessionEvent[];
+  /** Resolves once every scripted agent has played every turn it was given so far. */
+  settled(): Promise<void>;
 }
 
 const SESSION_EVENTS: Record<SimulatedStatus, WebhookEventType> = {
@@ -122,7 +156,20 @@ const STATUSES: ReadonlySet<string> = new Set(['idle', 'running', 'rescheduling'
 interface Entry {
   session: SimulatedSession;
   threads: Map<string, SimulatedThread>;
+  log: SimulatedSessionEvent[];
+  /** Tool uses the session waits on (named by its last requires_action idle, not yet answered). */
+  waiting: Set<string>;
+  react: ((event: SimulatedSessionEvent) => Turn | undefined) | undefined;
+  /** The turns played so far, in order: each starts after the one before ends. */
+  turns: Promise<void>;
 }
+
+const STATUS_EVENTS = {
+  running: 'session.status_running',
+  idle: 'session.status_idle',
+  rescheduling: 'session.status_rescheduled',
+  terminated: 'session.status_terminated',
+} as const;
 
 /**
  * Creates an empty platform: the in-memory state machine behind the stand-in's API and sender.
@@ -143,6 +190,16 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const workspaceId = options.workspaceId ?? makeId('wrkspc_', ids);
   const agentId = makeId('agent_', ids);
   const environmentId = makeId('env_', ids);
+  // Streams of their own, so sessions' ids stay what they were for a seed before agents existed.
+  const eventIds = seededRandom(seed, 'session-events');
+  const agentIds = seededRandom(seed, 'agents');
+  const stepMs = options.agentStepMs ?? 1;
+  if (!(Number.isFinite(stepMs) && stepMs >= 0 && stepMs <= 60_000))
+    fail('invalid_options', 'createPlatform: agentStepMs must be a number of milliseconds from 0 to 60000.');
+  const agents = new Map<string, { agent: SimulatedAgent; script: AgentScript | undefined }>([
+    [agentId, { agent: simulatedAgent(agentId), script: undefined }],
+  ]);
+  let playing: Promise<void> = Promise.resolve();
   const entries = new Map<string, Entry>();
   const events: WebhookEvent[] = [];
   const listeners = new Set<EventListener>();
@@ -170,11 +227,73 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     return fail('invalid_options', `${what} must be 'idle', 'running', 'rescheduling' or 'terminated'.`);
   };
 
+  const append = <E extends NewEvent>(found: Entry, event: E): E & { id: string; processed_at: string } => {
+    const last = found.log[found.log.length - 1];
+    const full = { id: makeId('sevt_', eventIds), processed_at: nextStamp(last?.processed_at, now()), ...event };
+    found.log.push(full as unknown as SimulatedSessionEvent);
+    return full;
+  };
+
+  // Every status change writes its event to the session's list as well as its webhook, so a
+  // client reading the list (idleReason) sees what the webhook announced.
+  const changeStatus = (sessionId: string, to: SimulatedStatus, stop: SimulatedStopReason): SimulatedSession => {
+    const found = entry(sessionId);
+    const { session } = found;
+    if (session.status === to) return structuredClone(session);
+    if (session.status === 'terminated')
+      fail('invalid_options', `Session ${sessionId} is terminated; it cannot change.`);
+    session.status = to;
+    session.updated_at = nextStamp(session.updated_at, now());
+    if (to === 'idle') {
+      found.waiting = new Set(stop.type === 'requires_action' ? stop.event_ids : []);
+      append(found, { type: 'session.status_idle', stop_reason: structuredClone(stop), stop_details: null });
+    } else {
+      append(found, { type: STATUS_EVENTS[to] });
+    }
+    emit(SESSION_EVENTS[to], sessionId, session.updated_at);
+    return structuredClone(session);
+  };
+
+  const play = (sessionId: string, found: Entry, event: SimulatedSessionEvent): void => {
+    const react = found.react;
+    if (react === undefined) return;
+    const ctx: TurnContext = {
+      append: (next) => append(found, next),
+      setStatus: (to, stop = { type: 'end_turn' }) => void changeStatus(sessionId, to, stop),
+      outcomeEnded: (evaluation) => {
+        const { session } = found;
+        const others = session.outcome_evaluations.filter((e) => e.outcome_id !== evaluation.outcome_id);
+        session.outcome_evaluations = [...others, structuredClone(evaluation)];
+        session.updated_at = nextStamp(session.updated_at, now());
+        emit('session.outcome_evaluation_ended', sessionId, session.updated_at);
+      },
+      newId: (prefix) => makeId(prefix, eventIds),
+    };
+    found.turns = found.turns.then(async () => {
+      const turn = react(event) ?? [];
+      for (const step of turn) {
+        await new Promise((resolve) => setTimeout(resolve, stepMs));
+        // An archived or terminated session stops its agent mid-turn, as on the platform.
+        if (found.session.archived_at !== null || found.session.status === 'terminated') return;
+        step(ctx);
+      }
+    });
+    // A failing step ends its turn, never the ones after it nor the process.
+    found.turns = found.turns.catch(() => {});
+    playing = Promise.all([playing, found.turns]).then(() => {});
+  };
+
   return {
     organizationId,
     workspaceId,
     events,
     createSession(create = {}) {
+      const agent =
+        agents.get(create.agent ?? agentId) ??
+        fail(
+          'invalid_options',
+          `createSession: no agent "${String(create.agent)}"; register it with createAgent first.`,
+        );
       // Non-decreasing across sessions, so creation order and created_at order agree.
       const at = nextStamp(lastCreated === undefined ? undefined : minus1(lastCreated), now());
       lastCreated = at;
@@ -185,9 +304,9 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
         created_at: at,
         updated_at: at,
         archived_at: null,
-        agent: { ...simulatedAgent(agentId), multiagent: null },
+        agent: { ...structuredClone(agent.agent), multiagent: null },
         budget: null,
-        environment_id: environmentId,
+        environment_id: create.environmentId ?? environmentId,
         metadata: { ...create.metadata },
         outcome_evaluations: [],
         resources: [],
@@ -197,20 +316,19 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
         vault_ids: [],
         deployment_id: null,
       };
-      entries.set(session.id, { session, threads: new Map() });
+      entries.set(session.id, {
+        session,
+        threads: new Map(),
+        log: [],
+        waiting: new Set(),
+        react: agent.script === undefined ? undefined : scriptReactions(agent.script),
+        turns: Promise.resolve(),
+      });
       emit('session.created', session.id, at);
       return structuredClone(session);
     },
     setSessionStatus(sessionId, next) {
-      const { session } = entry(sessionId);
-      const to = status(next, 'setSessionStatus: status');
-      if (session.status === to) return structuredClone(session);
-      if (session.status === 'terminated')
-        fail('invalid_options', `Session ${sessionId} is terminated; it cannot change.`);
-      session.status = to;
-      session.updated_at = nextStamp(session.updated_at, now());
-      emit(SESSION_EVENTS[to], sessionId, session.updated_at);
-      return structuredClone(session);
+      return changeStatus(sessionId, status(next, 'setSessionStatus: status'), { type: 'end_turn' });
     },
     archiveSession(sessionId) {
       const { session } = entry(sessionId);
@@ -276,10 +394,85 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    createAgent(script, create = {}) {
+      checkScript(script);
+      const agent = simulatedAgent(makeId('agent_', agentIds), create.name ?? `Scripted agent (${script.kind})`);
+      agents.set(agent.id, { agent, script: structuredClone(script) });
+      return structuredClone(agent);
+    },
+    getAgent(id) {
+      const found = agents.get(id);
+      return found === undefined ? undefined : structuredClone(found.agent);
+    },
+    sessionEvents(sessionId) {
+      return structuredClone(entries.get(sessionId)?.log ?? []);
+    },
+    sendEvents(sessionId, unchecked) {
+      const found = entry(sessionId);
+      const sent = checkEvents(unchecked);
+      if (found.session.archived_at !== null)
+        fail('invalid_options', `Session ${sessionId} is archived; it takes no more events.`);
+      if (found.session.status === 'terminated')
+        fail('invalid_options', `Session ${sessionId} is terminated; it takes no more events.`);
+      // Checked in full before anything is recorded: a request is taken whole or not at all.
+      const waiting = new Set(found.waiting);
+      sent.forEach((event, i) => {
+        if (event.type !== 'user.tool_confirmation') return;
+        if (!waiting.delete(event.tool_use_id))
+          fail(
+            'invalid_options',
+            `events.${i}.tool_use_id: ${event.tool_use_id} is not a tool use session ${sessionId} waits on; ` +
+              'answer the ids in the latest session.status_idle stop_reason.event_ids.',
+          );
+      });
+      found.waiting = waiting;
+      const recorded = sent.map((event) => {
+        const copy = structuredClone(event) as NewEvent;
+        if (copy.type === 'user.define_outcome') {
+          const { max_iterations, ...rest } = copy as SendableEvent & { type: 'user.define_outcome' };
+          return append(found, {
+            ...rest,
+            outcome_id: makeId('outc_', eventIds),
+            max_iterations: max_iterations ?? null,
+          });
+        }
+        return append(found, copy);
+      });
+      for (const event of recorded) play(sessionId, found, event);
+      return structuredClone(recorded);
+    },
+    settled() {
+      // Turns queued while waiting are waited for too.
+      const waitFor = async (seen: Promise<void>): Promise<void> => {
+        await seen;
+        if (playing !== seen) await waitFor(playing);
+      };
+      return waitFor(playing);
+    },
   };
 }
 
 // nextStamp moves strictly past its argument; creation times only need to not go back.
 function minus1(stamp: string): string {
   return new Date(Date.parse(stamp) - 1).toISOString();
+}
+
+const KINDS: ReadonlySet<string> = new Set(['approval', 'outcome', 'finish', 'retries_exhausted']);
+
+function checkScript(script: AgentScript): void {
+  const kind = (script as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !KINDS.has(kind))
+    fail('invalid_options', "createAgent: script.kind must be 'approval', 'outcome', 'finish' or 'retries_exhausted'.");
+  if (script.kind === 'outcome' && !(Number.isInteger(script.failures) && script.failures >= 0))
+    fail('invalid_options', 'createAgent: an outcome script needs failures, a whole number from 0.');
+}
+
+// The API route checked them already; a direct caller gets the same checks, as the library's error.
+function checkEvents(events: readonly SendableEvent[]): SendableEvent[] {
+  try {
+    return readSendableEvents(events);
+  } catch (error) {
+    if (error instanceof BadRequest) fail('invalid_options', `sendEvents: ${error.message}`);
+    throw error;
+  }
 }

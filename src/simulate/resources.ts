@@ -55,13 +55,33 @@ export interface SimulatedSession {
   budget: null;
   environment_id: string;
   metadata: Record<string, string>;
-  outcome_evaluations: never[];
+  outcome_evaluations: SimulatedOutcomeEvaluation[];
   resources: never[];
   stats: { active_seconds?: number; duration_seconds?: number };
   title: string | null;
   usage: { input_tokens?: number; output_tokens?: number };
   vault_ids: string[];
   deployment_id: string | null;
+}
+
+/**
+ * An outcome's latest evaluation, in the session's `outcome_evaluations`
+ * (`BetaManagedAgentsOutcomeEvaluationResource`).
+ *
+ * @example
+ * ```ts
+ * const [evaluation] = platform.getSession(id)!.outcome_evaluations;
+ * console.log(evaluation?.result, evaluation?.explanation);
+ * ```
+ */
+export interface SimulatedOutcomeEvaluation {
+  type: 'outcome_evaluation';
+  outcome_id: string;
+  description: string;
+  iteration: number;
+  result: string;
+  explanation: string | null;
+  completed_at: string | null;
 }
 
 /**
@@ -97,12 +117,12 @@ export interface SimulatedThread {
  * const agent = simulatedAgent('agent_011C…');
  * ```
  */
-export function simulatedAgent(id: string): SimulatedAgent {
+export function simulatedAgent(id: string, name: string = 'Simulated agent'): SimulatedAgent {
   return {
     id,
     type: 'agent',
     version: 1,
-    name: 'Simulated agent',
+    name,
     description: null,
     execution_identity: { type: 'service_account' },
     mcp_servers: [],

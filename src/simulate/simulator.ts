@@ -25,6 +25,8 @@ export interface SimulatorOptions extends ChaosOptions, Omit<SenderOptions, 'tar
   port?: number;
   /** The API's address; `127.0.0.1` by default. */
   host?: string;
+  /** Milliseconds between two steps of a scripted agent's turn; 1 by default. */
+  agentStepMs?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface Simulator {
   api: ApiServer;
   /** The sender, when a target was given. */
   sender: Sender | undefined;
-  /** Stops the sender (pending deliveries are cancelled) and the API. */
+  /** Stops the sender (pending deliveries are cancelled) and the API; agents' turns still playing end unheard. */
   close(): Promise<void>;
 }
 
@@ -73,10 +75,10 @@ export interface Simulator {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   checkOptions(options, "startSimulator's options", "{ target: 'http://127.0.0.1:3000/webhooks' }");
-  const { port, host, target, ...rest } = options;
+  const { port, host, target, agentStepMs, ...rest } = options;
   const seed = options.seed ?? randomSeed();
   const secret = options.secret ?? generateSecret();
-  const platform = createPlatform({ seed });
+  const platform = createPlatform({ seed, ...(agentStepMs === undefined ? {} : { agentStepMs }) });
   // Built first: bad sender options throw before a port is taken.
   const sender = target === undefined ? undefined : createSender({ ...rest, target, secret, seed });
   const api = await startApiServer(platform, {

@@ -2,13 +2,17 @@ import type {
   BetaManagedAgentsSessionEvent,
   BetaManagedAgentsSpanModelUsage,
 } from '@anthropic-ai/sdk/resources/beta/sessions';
+import { selectSessionEvents } from '../../src/simulate/list-events.js';
+import { BadRequest } from '../../src/simulate/pagination.js';
 import type { RecordedRequest, StubAnswer } from './sdk-stub-server.js';
 
 /**
  * Answers `GET /v1/sessions/{id}/events` the way the API documents it, from a session's event log
- * (oldest first): `types[]` filters, `order` sorts by `processed_at` (default `asc`), `limit`
- * caps the page, and `page` is the cursor a previous answer gave as `next_page`. The server may
- * return fewer than `limit` (`pageSize` caps it), as any server may. Any other path is a 404.
+ * (oldest first), selecting with the stand-in's own query reading (`selectSessionEvents` in
+ * src/simulate): `types[]` filters, `order` sorts by `processed_at` (default `asc`), `limit` caps
+ * the page. Its cursor is its own, an offset: `page` is the `next_page` a previous answer gave.
+ * The server may return fewer than `limit` (`pageSize` caps it), as any server may. Any other
+ * path is a 404; a bad query a 400.
  */
 export function eventLogResponder(
   logs: Record<string, readonly BetaManagedAgentsSessionEvent[]>,
@@ -21,11 +25,17 @@ export function eventLogResponder(
     if (request.method !== 'GET' || log === undefined) {
       return { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'Not found' } } };
     }
-    const types = url.searchParams.getAll('types[]');
-    const filtered = log.filter((event) => types.length === 0 || types.includes(event.type));
-    const ordered = url.searchParams.get('order') === 'desc' ? [...filtered].reverse() : filtered;
+    let selected: ReturnType<typeof selectSessionEvents<BetaManagedAgentsSessionEvent>>;
+    try {
+      selected = selectSessionEvents(log, url.searchParams);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: error.message } } };
+    }
+    const values = selected.items.map((item) => item.value);
+    const ordered = selected.order === 'desc' ? values.reverse() : values;
     const start = Number(url.searchParams.get('page') ?? '0');
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? '20'), pageSize);
+    const limit = Math.min(selected.limit, pageSize);
     const data = ordered.slice(start, start + limit);
     const next = start + limit < ordered.length ? String(start + limit) : null;
     return { status: 200, body: { data, next_page: next } };
