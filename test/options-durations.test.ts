@@ -17,14 +17,16 @@ const client = { set: async () => null, eval: async () => 1 };
 const d = makeDelivery();
 
 describe('durationOption: the one rule', () => {
-  const ms = { unit: 'ms', fallback: 2_000 } as const;
+  const ms = { unit: 'ms', fallback: 2_000, kind: 'bound' } as const;
   it('keeps the default, in-range values and the edges', () => {
     expect(durationOption(undefined, 'timeoutMs', ms)).toBe(2_000);
     expect(durationOption(0.5, 'timeoutMs', ms)).toBe(0.5);
     expect(durationOption(MAX_DURATION_MS, 'timeoutMs', ms)).toBe(2 ** 31 - 1);
-    expect(durationOption(MAX_DURATION_SECONDS, 'ttlSeconds', { unit: 's', fallback: 1 })).toBe(2_147_483);
-    expect(durationOption(Infinity, 'timeoutMs', { ...ms, infinity: 'waits forever' })).toBe(Infinity);
-    expect(durationOption(0, 'toleranceSeconds', { unit: 's', fallback: 300, zero: true })).toBe(0);
+    expect(durationOption(MAX_DURATION_SECONDS, 'ttlSeconds', { unit: 's', fallback: 1, kind: 'bound' })).toBe(
+      2_147_483,
+    );
+    expect(durationOption(Infinity, 'timeoutMs', { ...ms, kind: 'limit', infinity: 'waits forever' })).toBe(Infinity);
+    expect(durationOption(0, 'toleranceSeconds', { unit: 's', fallback: 300, kind: 'window' })).toBe(0);
   });
 
   it.each([2 ** 31, 1e20, Infinity, 0, -1, Number.NaN, '2000', null])(
@@ -40,7 +42,7 @@ describe('durationOption: the one rule', () => {
 
   it('seconds are capped at 2,147,483', () => {
     const error = expectCode(
-      () => durationOption(2_147_484, 'ttlSeconds', { unit: 's', fallback: 86_400 }),
+      () => durationOption(2_147_484, 'ttlSeconds', { unit: 's', fallback: 86_400, kind: 'bound' }),
       'invalid_options',
     );
     expect(error.message).toMatch(

@@ -34,15 +34,13 @@ export interface DurationRule {
   unit: 'ms' | 's';
   /** Used when the option is left out. */
   fallback: number;
-  /** What the option is; decides what `Infinity` and `0` mean. Preferred over `infinity`/`zero`. */
-  kind?: DurationKind;
+  /** What the option is; decides what `Infinity` and `0` mean. */
+  kind: DurationKind;
   /**
-   * With `kind`: the option's own words for what `Infinity` does (e.g. "waits as long as the
-   * client does"), where the kind allows it. Without `kind` (older callers): allows `Infinity`.
+   * The option's own words for what `Infinity` does (e.g. "reads without a time limit"), where
+   * its kind allows `Infinity`.
    */
   infinity?: string;
-  /** Without `kind` only (older callers): whether 0 is allowed. */
-  zero?: boolean;
 }
 
 /**
@@ -69,8 +67,7 @@ export function durationOption(value: unknown, name: string, rule: DurationRule)
   return fail('invalid_options', durationMessage(value, name, rule.unit, rule.fallback, infinity, zero));
 }
 
-function allowed({ kind, infinity, zero }: DurationRule): { infinity: string | undefined; zero: boolean } {
-  if (kind === undefined) return { infinity, zero: zero === true };
+function allowed({ kind, infinity }: DurationRule): { infinity: string | undefined; zero: boolean } {
   const rule = KINDS[kind];
   return { infinity: rule.infinity === undefined ? undefined : (infinity ?? rule.infinity), zero: rule.zero };
 }

@@ -70,8 +70,8 @@ export function resolveChaos(options: ChaosOptions, where: string): Chaos {
   return {
     dropRate: rate(options.dropRate, `${where}: dropRate`),
     duplicateRate: rate(options.duplicateRate, `${where}: duplicateRate`),
-    reorderMs: durationOption(options.reorderMs, `${where}: reorderMs`, { unit: 'ms', fallback: 0, zero: true }),
-    latencyMs: durationOption(options.latencyMs, `${where}: latencyMs`, { unit: 'ms', fallback: 0, zero: true }),
+    reorderMs: durationOption(options.reorderMs, `${where}: reorderMs`, { unit: 'ms', fallback: 0, kind: 'offset' }),
+    latencyMs: durationOption(options.latencyMs, `${where}: latencyMs`, { unit: 'ms', fallback: 0, kind: 'offset' }),
     outages: (options.outages ?? []).map((window, i) => outage(window, `${where}: outages[${i}]`)),
   };
 }
@@ -130,8 +130,8 @@ function outage(window: OutageWindow, name: string): Required<OutageWindow> {
   if (typeof window !== 'object' || window === null) {
     fail('invalid_options', `${name} must be { startMs, endMs, mode? }, e.g. { startMs: 1000, endMs: 5000 }.`);
   }
-  const startMs = durationOption(window.startMs, `${name}.startMs`, { unit: 'ms', fallback: 0, zero: true });
-  const endMs = durationOption(window.endMs, `${name}.endMs`, { unit: 'ms', fallback: 0, zero: true });
+  const startMs = durationOption(window.startMs, `${name}.startMs`, { unit: 'ms', fallback: 0, kind: 'offset' });
+  const endMs = durationOption(window.endMs, `${name}.endMs`, { unit: 'ms', fallback: 0, kind: 'offset' });
   if (endMs <= startMs) fail('invalid_options', `${name}.endMs must be after startMs; got ${startMs}–${endMs}.`);
   const mode = window.mode ?? 'down';
   if (mode !== 'down' && mode !== 'disabled') {

@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { clockOption, type Clock } from '../core/options.js';
 import type { WebhookEvent, WebhookEventType } from '../events/types.js';
 import { scriptReactions, type AgentScript, type NewEvent, type Turn, type TurnContext } from './agents.js';
 import { nextStamp } from './clock.js';
@@ -30,8 +31,11 @@ export interface PlatformOptions {
   organizationId?: string;
   /** `data.workspace_id` of every event; made up when left out. */
   workspaceId?: string;
-  /** The clock, in milliseconds since the epoch; `Date.now` when left out. */
-  now?: () => number;
+  /**
+   * The clock: a `Date`, ms since the epoch, or a function giving either, as every `now` option
+   * takes; the system clock when left out. A fixed one still gives strictly increasing stamps.
+   */
+  now?: Clock;
   /**
    * Whether a thread's creation or status change also moves its session's `updated_at` (without
    * a session event), as a session's usage and stats follow its threads; default true. A sweep
@@ -185,7 +189,7 @@ const STATUS_EVENTS = {
 export function createPlatform(options: PlatformOptions = {}): Platform {
   const seed = options.seed ?? randomSeed();
   const ids = seededRandom(seed, 'ids');
-  const now = options.now ?? Date.now;
+  const now = clockOption(options.now, 'createPlatform: now');
   const organizationId = options.organizationId ?? makeId('org_', ids);
   const workspaceId = options.workspaceId ?? makeId('wrkspc_', ids);
   const agentId = makeId('agent_', ids);

@@ -110,9 +110,13 @@ export async function runScenario(platform: Platform, options: ScenarioOptions =
   const durationMs = durationOption(options.durationMs, 'runScenario: durationMs', {
     unit: 'ms',
     fallback: 20_000,
-    zero: true,
+    kind: 'offset',
   });
-  const burstGapMs = durationOption(options.burstGapMs, 'runScenario: burstGapMs', { unit: 'ms', fallback: 5 });
+  const burstGapMs = durationOption(options.burstGapMs, 'runScenario: burstGapMs', {
+    unit: 'ms',
+    fallback: 5,
+    kind: 'bound',
+  });
   const fraction = options.burstFraction ?? 1 / 3;
   if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) {
     fail('invalid_options', `runScenario: burstFraction must be a number from 0 to 1; got ${String(fraction)}.`);

@@ -1,5 +1,5 @@
 import { checkOptions, fail } from '../core/errors.js';
-import { durationOption, MAX_DURATION_MS } from '../core/options.js';
+import { clockOption, durationOption, MAX_DURATION_MS, type Clock } from '../core/options.js';
 import { generateSecret } from '../core/secret.js';
 import { sign } from '../core/verify.js';
 import type { WebhookEvent } from '../events/types.js';
@@ -29,8 +29,11 @@ export interface SenderOptions extends ChaosOptions, Partial<RetryPolicy> {
   disableOnRedirect?: boolean;
   /** How long one attempt waits for an answer before it counts as failed (default 10,000 ms). */
   requestTimeoutMs?: number;
-  /** The sender's clock for `webhook-timestamp`, in ms since the epoch; `Date.now` when left out (skew it to rehearse clock drift). */
-  now?: () => number;
+  /**
+   * The sender's clock for `webhook-timestamp`: a `Date`, ms since the epoch, or a function giving
+   * either, as every `now` option takes; the system clock when left out (skew it to rehearse clock drift).
+   */
+  now?: Clock;
 }
 
 /**
@@ -190,10 +193,11 @@ export function createSender(options: SenderOptions): Sender {
   const requestTimeoutMs = durationOption(options.requestTimeoutMs, `${WHERE}: requestTimeoutMs`, {
     unit: 'ms',
     fallback: 10_000,
+    kind: 'bound',
   });
   const disableOnRedirect = options.disableOnRedirect ?? true;
   const seed = options.seed ?? randomSeed();
-  const now = options.now ?? Date.now;
+  const now = clockOption(options.now, `${WHERE}: now`);
   let secret = options.secret ?? generateSecret();
   sign({ id: 'msg_check', timestamp: 0, body: '', secret }); // a bad secret fails here, not on every attempt
   const started = performance.now();
@@ -365,6 +369,7 @@ export function createSender(options: SenderOptions): Sender {
           MAX_DURATION_MS,
           Math.ceil(chaos.reorderMs + retryWindowMs() + policy.attempts * (chaos.latencyMs + requestTimeoutMs) + 1_000),
         ),
+        kind: 'bound',
       });
       if (copies.size === 0) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
@@ -420,8 +425,16 @@ function readPolicy(options: Partial<RetryPolicy>): RetryPolicy {
       `${WHERE}: attempts must be a whole number from 1 to 10; got ${String(attempts)}. Leave it out for Anthropic's 3.`,
     );
   }
-  const min = durationOption(options.minBackoffSeconds, `${WHERE}: minBackoffSeconds`, { unit: 's', fallback: 5 });
-  const max = durationOption(options.maxBackoffSeconds, `${WHERE}: maxBackoffSeconds`, { unit: 's', fallback: 120 });
+  const min = durationOption(options.minBackoffSeconds, `${WHERE}: minBackoffSeconds`, {
+    unit: 's',
+    fallback: 5,
+    kind: 'bound',
+  });
+  const max = durationOption(options.maxBackoffSeconds, `${WHERE}: maxBackoffSeconds`, {
+    unit: 's',
+    fallback: 120,
+    kind: 'bound',
+  });
   if (max < min)
     fail('invalid_options', `${WHERE}: maxBackoffSeconds (${max}) must be at least minBackoffSeconds (${min}).`);
   return { attempts, minBackoffSeconds: min, maxBackoffSeconds: max };
