@@ -26,27 +26,12 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    // The CLI bundles the demo receiver from examples/, which imports the package by name as
-    // users do; the alias points those imports at the sources being built.
+    // The CLI: its own sources only (the demo receiver is src/cli/demo-receiver.ts).
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     clean: false,
-    esbuildOptions(options) {
-      options.alias = {
-        'managed-agents-webhooks/idempotency': './src/idempotency/index.ts',
-        'managed-agents-webhooks/lambda': './src/lambda/index.ts',
-        'managed-agents-webhooks/resources': './src/resources/index.ts',
-        'managed-agents-webhooks/queue': './src/queue/index.ts',
-        'managed-agents-webhooks/reconcile': './src/reconcile/index.ts',
-        'managed-agents-webhooks/telemetry': './src/telemetry/index.ts',
-        'managed-agents-webhooks/simulate': './src/simulate/index.ts',
-        'managed-agents-webhooks/node': './src/adapters/node.ts',
-        'managed-agents-webhooks/web': './src/adapters/web.ts',
-        'managed-agents-webhooks': './src/index.ts',
-      };
-    },
   },
 ]);

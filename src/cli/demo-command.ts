@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { createWebhookServer } from '../../examples/node-http/server.js';
 import { EVENT_TYPES, generateSecret } from '../index.js';
 import { parse } from './args.js';
+import { createDemoReceiver } from './demo-receiver.js';
 import type { Output } from './io.js';
 import { rehearsal } from './rehearsal.js';
 import { sendCommand } from './send-command.js';
 
 export const DEMO_USAGE: string = `Usage: managed-agents-webhooks demo [--verbose]
 
-Starts the examples/node-http receiver (this library + dedupe on event.id) on an ephemeral
+Starts a node:http receiver like examples/node-http (this library + dedupe on event.id) on an ephemeral
 127.0.0.1 port with a fresh secret, then runs \`send --all --attacks\` against it: every event
 type, and for each a tampered body, a wrong secret, a stale and a future timestamp, a missing
 signature and a duplicate re-delivery (same webhook-id, signed again with a new timestamp, as
@@ -27,14 +27,16 @@ export async function demoCommand(args: string[], io: Output): Promise<number> {
   const parsed = parse(args, { verbose: { type: 'boolean' } });
   if (parsed.values.help) return (io.out(DEMO_USAGE), 0);
   const secret = generateSecret();
-  const server = createWebhookServer({ secret });
+  const server = createDemoReceiver(secret);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/webhooks`;
-  io.out(`receiver: examples/node-http on ${url}, with a secret generated for this run`);
+  io.out(
+    `receiver: node:http + unwrapNodeRequest + the memory guard (as in examples/node-http) on ${url}, with a secret generated for this run`,
+  );
   io.out(`sending ${EVENT_TYPES.length} event types × 7 cases\n`);
   let code: number;
   try {
