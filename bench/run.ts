@@ -6,10 +6,12 @@ import { cpus } from 'node:os';
 import { Webhook } from 'standardwebhooks';
 // By name, so it runs the built package (dist/) through the exports map, as users get it.
 import { generateSecret, sign, unwrap, verify } from 'managed-agents-webhooks';
-// The same core from src/, bundled into this script as a second copy whose MAC is forced onto
-// the portable path: what Workers, browsers and edge runtimes run, measured on this machine.
-import { setHmacPath } from '../src/core/hmac.js';
+// The same core from src/, bundled into this script as a second copy settled on the portable MAC
+// path (its lookup of node:crypto finds nothing): what Workers, browsers and edge runtimes run,
+// measured on this machine.
+import * as sourceHmac from '../src/core/hmac.js';
 import { unwrap as unwrapSource } from '../src/core/verify.js';
+import { settleHmacPath } from '../test/support/hmac-path.js';
 import { BUDGET_BYTES, kb, unwrapBundle } from './bundle-size.js';
 import { coldStart } from './cold-start.js';
 import { hostileBench } from './hostile.js';
@@ -32,7 +34,7 @@ const ROUND_MS = 200;
 const WARMUP_MS = 600;
 const COLD_SPAWNS = 21;
 
-setHmacPath('pure');
+settleHmacPath(sourceHmac, 'pure');
 
 const secret = generateSecret();
 const oldSecret = generateSecret();

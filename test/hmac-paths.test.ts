@@ -1,31 +1,35 @@
 // The two HMAC implementations — the runtime's node:crypto and the portable @noble/hashes path —
 // must agree bit for bit with each other and with node:crypto used directly, for any key and
-// message the core can be handed. test/hmac-pure-path.test.ts runs every vector and property
-// test again on the forced portable path.
+// message the core can be handed; and a Node process must take the portable one first and
+// node:crypto after. test/hmac-*-vectors-properties.test.ts run every vector and property on each.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateSecret, sign, unwrap } from '../src/index.js';
-import { computeMac, hmacPath, prepareKey, setHmacPath, signedMessage } from '../src/core/hmac.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadNativeCrypto } from '../src/core/native.js';
+import { settleHmacPath, watchNodeCrypto, type HmacPath, type NodeCryptoWatch } from './support/hmac-path.js';
 
 const RUNS = 500;
 
-function both(key: Uint8Array, id: string, timestamp: string, body: string | Uint8Array): [string, string] {
-  const state = prepareKey(key);
-  setHmacPath('pure');
-  // The portable result lives in a shared buffer, so it is read out before the next MAC.
-  const pure = Buffer.from(computeMac(state, signedMessage(id, timestamp, body))).toString('hex');
-  setHmacPath('native');
-  const native = Buffer.from(computeMac(state, signedMessage(id, timestamp, body))).toString('hex');
-  return [pure, native];
+interface Core {
+  hmac: typeof import('../src/core/hmac.js');
+  lib: typeof import('../src/index.js');
+}
+
+/** A fresh copy of the core, as a new process has it: nothing looked for yet. */
+async function freshCore(): Promise<Core> {
+  vi.resetModules();
+  return { hmac: await import('../src/core/hmac.js'), lib: await import('../src/index.js') };
+}
+
+async function coreOn(path: HmacPath): Promise<Core> {
+  const core = await freshCore();
+  settleHmacPath(core.hmac, path);
+  return core;
 }
 
 function reference(key: Uint8Array, id: string, timestamp: string, body: string | Uint8Array): string {
   return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('hex');
 }
-
-afterEach(() => setHmacPath('auto'));
 
 function referenceSignature(secret: string, id: string, stamp: string, body: string): string {
   return createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
@@ -33,40 +37,65 @@ function referenceSignature(secret: string, id: string, stamp: string, body: str
     .digest('base64');
 }
 
-describe('HMAC paths', () => {
-  // Each on a fresh copy of the modules, as a new process has them.
-  async function freshCore(): Promise<{
-    hmac: typeof import('../src/core/hmac.js');
-    lib: typeof import('../src/index.js');
-  }> {
-    vi.resetModules();
-    return { hmac: await import('../src/core/hmac.js'), lib: await import('../src/index.js') };
-  }
+describe('which path a Node process takes', () => {
+  let watch: NodeCryptoWatch | undefined;
+  afterEach(() => watch?.restore());
 
-  it('Node starts on the pure path and moves to native after the first 16 MACs, for good', async () => {
-    const { hmac, lib } = await freshCore();
+  it('the first 16 MACs are portable; the 17th looks for node:crypto, and every MAC after uses it', async () => {
+    const { lib } = await freshCore();
+    watch = watchNodeCrypto('real');
     const secret = lib.generateSecret();
-    expect(hmac.hmacPath()).toBe('pure');
     for (let i = 0; i < 16; i++) lib.sign({ id: `msg_${i}`, timestamp: 1, body: '{}', secret });
-    expect(hmac.hmacPath()).toBe('pure');
-    lib.sign({ id: 'msg_16', timestamp: 1, body: '{}', secret });
-    expect(hmac.hmacPath()).toBe('native');
-    hmac.setHmacPath('pure');
-    expect(hmac.hmacPath()).toBe('pure');
-    hmac.setHmacPath('auto');
-    expect(hmac.hmacPath()).toBe('native');
+    expect([watch.lookups(), watch.nativeMacs()]).toEqual([0, 0]);
+    // The secret's key was absorbed for the portable path; node:crypto gets its own from it.
+    const headers = lib.sign({ id: 'msg_16', timestamp: 1, body: '{}', secret });
+    expect(headers['webhook-signature']).toBe(`v1,${referenceSignature(secret, 'msg_16', '1', '{}')}`);
+    // One MAC for the known-answer check, one for the delivery.
+    expect([watch.lookups(), watch.nativeMacs()]).toEqual([1, 2]);
+    for (let i = 17; i < 20; i++) lib.sign({ id: `msg_${i}`, timestamp: 1, body: '{}', secret });
+    expect([watch.lookups(), watch.nativeMacs()]).toEqual([1, 5]);
   });
 
   it('a body from 256 KiB takes the native path at once', async () => {
-    const { hmac, lib } = await freshCore();
+    const { lib } = await freshCore();
+    watch = watchNodeCrypto('real');
     const secret = lib.generateSecret();
     lib.sign({ id: 'msg_1', timestamp: 1, body: 'x'.repeat(256 * 1024 - 1), secret });
-    expect(hmac.hmacPath()).toBe('pure');
+    expect(watch.lookups()).toBe(0);
     const body = 'x'.repeat(256 * 1024);
     const headers = lib.sign({ id: 'msg_2', timestamp: 1, body, secret });
-    expect(hmac.hmacPath()).toBe('native');
+    expect([watch.lookups(), watch.nativeMacs()]).toEqual([1, 2]);
     expect(headers['webhook-signature']).toBe(`v1,${referenceSignature(secret, 'msg_2', '1', body)}`);
   });
+
+  it('where the lookup finds nothing, every MAC stays portable and it is not looked for again', async () => {
+    const { lib } = await freshCore();
+    watch = watchNodeCrypto('nothing');
+    const secret = lib.generateSecret();
+    const body = 'x'.repeat(256 * 1024);
+    for (let i = 0; i < 20; i++) {
+      const headers = lib.sign({ id: `msg_${i}`, timestamp: 1, body, secret });
+      expect(headers['webhook-signature']).toBe(`v1,${referenceSignature(secret, `msg_${i}`, '1', body)}`);
+    }
+    expect([watch.lookups(), watch.nativeMacs()]).toEqual([1, 0]);
+  });
+});
+
+describe('HMAC paths', () => {
+  let pureCore: Core;
+  let nativeCore: Core;
+  beforeAll(async () => {
+    pureCore = await coreOn('pure');
+    nativeCore = await coreOn('native');
+  });
+
+  /** The MAC on each path, as hex; each core absorbs the key its own way. */
+  function both(key: Uint8Array, id: string, timestamp: string, body: string | Uint8Array): [string, string] {
+    // The portable result lives in a shared buffer, so it is read out before the next MAC.
+    const mac = ({ hmac }: Core): string =>
+      Buffer.from(hmac.computeMac(hmac.prepareKey(key), hmac.signedMessage(id, timestamp, body))).toString('hex');
+    return [mac(pureCore), mac(nativeCore)];
+  }
 
   it('both paths equal node:crypto for any key, id, timestamp and byte body', () => {
     fc.assert(
@@ -126,16 +155,17 @@ describe('HMAC paths', () => {
   });
 
   it('a delivery signed on one path verifies on the other, with one secret or while rotating', () => {
-    const secret = generateSecret();
-    const old = generateSecret();
+    const secret = pureCore.lib.generateSecret();
+    const old = pureCore.lib.generateSecret();
     const body = JSON.stringify({ type: 'event', id: 'evt_1', created_at: 'now', data: { type: 'x.y', id: 'x_1' } });
-    for (const signPure of [true, false]) {
-      setHmacPath(signPure ? 'pure' : 'native');
-      const headers = sign({ id: 'msg_1', timestamp: new Date(), body, secret });
-      setHmacPath(signPure ? 'native' : 'pure');
-      expect(unwrap(body, headers, { secret }).id).toBe('evt_1');
-      expect(unwrap(body, headers, { secret: [old, secret] }).id).toBe('evt_1');
-      expect(() => unwrap(`${body} `, headers, { secret: [old, secret] })).toThrow(
+    for (const [signer, verifier] of [
+      [pureCore, nativeCore],
+      [nativeCore, pureCore],
+    ] as const) {
+      const headers = signer.lib.sign({ id: 'msg_1', timestamp: new Date(), body, secret });
+      expect(verifier.lib.unwrap(body, headers, { secret }).id).toBe('evt_1');
+      expect(verifier.lib.unwrap(body, headers, { secret: [old, secret] }).id).toBe('evt_1');
+      expect(() => verifier.lib.unwrap(`${body} `, headers, { secret: [old, secret] })).toThrow(
         expect.objectContaining({ code: 'invalid_signature' }),
       );
     }
@@ -150,7 +180,8 @@ describe('native detection', () => {
   });
 
   it('finds node:crypto through process.getBuiltinModule', () => {
-    expect(loadNativeCrypto()).toBeDefined();
+    const crypto = loadNativeCrypto();
+    expect(crypto?.createHmac).toBe(process.getBuiltinModule('node:crypto').createHmac);
   });
 
   it('declines a crypto that gets the known answer wrong, throws, or is missing', () => {

@@ -37,7 +37,7 @@ describe('deliveries signed by standardwebhooks', () => {
   it('are refused here when the reference refuses them', () => {
     const body = JSON.stringify(createSampleEvent('session.created'));
     const headers = referenceHeaders('msg_x', body, new Date(Date.now() - 400_000));
-    expect(() => reference.verify(body, headers)).toThrow();
+    expect(() => reference.verify(body, headers)).toThrow(/timestamp too old/i);
     expect(() => verify(body, headers, { secret })).toThrow(expect.objectContaining({ code: 'timestamp_too_old' }));
   });
 });
@@ -60,7 +60,9 @@ describe('deliveries signed here', () => {
   it('with a tampered body are refused by the official SDK too', () => {
     const body = JSON.stringify(createSampleEvent('agent.created'));
     const headers = sign({ id: 'msg_t', timestamp: new Date(), body, secret });
-    expect(() => sdk.beta.webhooks.unwrap(body.replace('agent', 'agenT'), { headers })).toThrow();
+    expect(() => sdk.beta.webhooks.unwrap(body.replace('agent', 'agenT'), { headers })).toThrow(
+      /no matching signature/i,
+    );
   });
 });
 

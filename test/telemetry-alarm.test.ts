@@ -85,7 +85,7 @@ describe('onRefused', () => {
     await refusal(verifyNodeRequest({ headers: noId, body: d.body }, { secret, refusalAlarm: false, onRefused }));
     expect(() =>
       verifyLambdaEvent({ headers: null, body: d.body }, { secret, refusalAlarm: false, onRefused }),
-    ).toThrow();
+    ).toThrow(expect.objectContaining({ code: 'missing_header' }));
     expect(contexts).toEqual([
       { adapter: 'node', webhookId: undefined },
       { adapter: 'lambda', webhookId: undefined },
@@ -135,7 +135,9 @@ describe('createRefusalAlarm', () => {
     await refusal(unwrapNodeRequest(pick(d), { secret: wrongSecret, refusalAlarm: alarm }));
     await refusal(unwrapRequest(request(d), { secret: wrongSecret, refusalAlarm: alarm }));
     expect(onAlarm).not.toHaveBeenCalled();
-    expect(() => unwrapLambdaEvent({ headers: {}, body: d.body }, { secret, refusalAlarm: alarm })).toThrow();
+    expect(() => unwrapLambdaEvent({ headers: {}, body: d.body }, { secret, refusalAlarm: alarm })).toThrow(
+      expect.objectContaining({ code: 'missing_header' }),
+    );
     expect(onAlarm).toHaveBeenCalledOnce();
     expect(onAlarm.mock.calls[0]?.[0]).toMatchObject({
       consecutive: 3,

@@ -34,7 +34,7 @@ it('exports every span over OTLP/HTTP: names, scope and version as the contract 
     unwrapLambdaEvent({ headers: accepted.headers, body: accepted.body }, { secret, refusalAlarm: false });
     expect(() =>
       unwrapLambdaEvent({ headers: refused.headers, body: refused.body }, { secret, refusalAlarm: false }),
-    ).toThrow();
+    ).toThrow(expect.objectContaining({ code: 'invalid_signature' }));
     // A deletion needs no request: the client (pointed nowhere) is never called.
     const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://127.0.0.1:9', maxRetries: 0 });
     const gone = await fetchResource(client, createSampleEvent('session.deleted'));

@@ -28,6 +28,14 @@ export type WebhookHeaders = {
 
 type HeaderName = keyof WebhookHeaders;
 
+const ID = 'webhook-id';
+const TIMESTAMP = 'webhook-timestamp';
+const SIGNATURE = 'webhook-signature';
+// The lengths of the three names ('webhook-timestamp' and 'webhook-signature' share one):
+// compared before any lower-casing, since most names a request carries fail on them.
+const SHORT_NAME_LENGTH = ID.length;
+const LONG_NAME_LENGTH = SIGNATURE.length;
+
 const MAX_ID_LENGTH = 256;
 
 /**
@@ -40,6 +48,11 @@ export const MAX_WEBHOOK_HEADER_VALUES = 64;
 /** The most characters taken for one webhook-* name, all of its values together. */
 export const MAX_WEBHOOK_HEADER_CHARS: number = 16 * 1024;
 
+/** Whether `name` is webhook-signature in any case; shared with the Lambda adapter. */
+export function isSignatureHeader(name: string): boolean {
+  return name.length === SIGNATURE.length && name.toLowerCase() === SIGNATURE;
+}
+
 /** Reads and checks the three headers; throws `missing_header` / `invalid_header`. */
 export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
   if (headers === null || typeof headers !== 'object') {
@@ -48,18 +61,24 @@ export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
       `Headers must be a Headers object, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}. Pass the request's headers as they are (req.headers or request.headers).`,
     );
   }
-  const raw = readRaw(headers);
-  const found = raw instanceof Found ? raw : undefined;
-  // Each name as one plain string is what every framework hands over: checked without gathering.
-  const id = found ? single('webhook-id', found.id) : plain('webhook-id', (raw as Plain)[0]);
-  const timestamp = found
-    ? single('webhook-timestamp', found.timestamp)
-    : plain('webhook-timestamp', (raw as Plain)[1]);
-  // Several signature headers are as good as one with their entries space-separated.
-  const signature = found ? found.signature.values.join(' ') : plain('webhook-signature', (raw as Plain)[2]);
-  if (!signature) missing('webhook-signature');
-  checkId(id);
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+  // Read as an untyped object: the input comes from a framework or a sender, whatever its type
+  // says, and each value read from it is checked before use.
+  const source = headers as unknown as Source;
+  const get = source['get'];
+  // fetch Headers and look-alikes match names case-insensitively already. A Map has get() too,
+  // but matches case-sensitively, so it is read entry by entry like any other iterable.
+  if (typeof get === 'function' && !(source instanceof Map)) {
+    return fromThree(get.call(source, ID), get.call(source, TIMESTAMP), get.call(source, SIGNATURE));
+  }
+  if (typeof source[Symbol.iterator] === 'function') return fromGathered(gatherPairs(headers as Iterable<unknown>));
+  // Node lower-cases names, so a record usually holds all three as they are spelled here.
+  const id = own(source, ID);
+  const timestamp = own(source, TIMESTAMP);
+  const signature = own(source, SIGNATURE);
+  if (id !== undefined && timestamp !== undefined && signature !== undefined) {
+    return fromThree(id, timestamp, signature);
+  }
+  return fromGathered(gatherRecord(source));
 }
 
 /** An id goes into the signed content between dots, so it must not contain one. */
@@ -75,108 +94,166 @@ export function checkId(id: string): void {
   }
 }
 
-/** Every value seen for one name, and their total length, gathered in one pass. */
-interface Gathered {
+type Source = Readonly<Record<PropertyKey, unknown>>;
+
+function own(record: Source, name: HeaderName): unknown {
+  return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}
+
+/** The three headers from the value found under each name. */
+function fromThree(id: unknown, timestamp: unknown, signature: unknown): WebhookHeaders {
+  // One string each is what every framework hands over: checked without gathering.
+  if (typeof id === 'string' && typeof timestamp === 'string' && typeof signature === 'string') {
+    return fromStrings(id, timestamp, signature);
+  }
+  const gathered = new Gathered();
+  gathered.add(gathered.id, id);
+  gathered.add(gathered.timestamp, timestamp);
+  gathered.add(gathered.signature, signature);
+  return fromGathered(gathered);
+}
+
+/** The three headers from one string each, under the same caps as gathered values. */
+function fromStrings(id: string, timestamp: string, signature: string): WebhookHeaders {
+  const headers: WebhookHeaders = {
+    'webhook-id': nonEmpty(ID, id),
+    'webhook-timestamp': nonEmpty(TIMESTAMP, timestamp),
+    'webhook-signature': nonEmpty(SIGNATURE, signature),
+  };
+  checkId(id);
+  return headers;
+}
+
+function nonEmpty(name: HeaderName, value: string): string {
+  if (value === '') missing(name);
+  if (value.length > MAX_WEBHOOK_HEADER_CHARS) tooLong(name);
+  return value;
+}
+
+/** The three headers from every value gathered for them. */
+function fromGathered(gathered: Gathered): WebhookHeaders {
+  const id = onlyValue(gathered.id);
+  const timestamp = onlyValue(gathered.timestamp);
+  // Several signature headers are as good as one with their entries space-separated.
+  const signature = gathered.signature.values.join(' ');
+  if (signature === '') missing(SIGNATURE);
+  checkId(id);
+  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+}
+
+function onlyValue({ name, values }: Slot): string {
+  if (values.length > 1) {
+    fail('invalid_header', `The ${name} header was sent ${values.length} times; a delivery carries exactly one.`);
+  }
+  const value = values[0];
+  if (value === undefined || value === '') missing(name);
+  return value;
+}
+
+/** Every entry of a record whose names are spelled otherwise, or some missing. */
+function gatherRecord(record: Source): Gathered {
+  const gathered = new Gathered();
+  for (const key of Object.keys(record)) {
+    const slot = gathered.slot(key);
+    if (slot !== undefined) gathered.add(slot, record[key]);
+  }
+  return gathered;
+}
+
+/**
+ * One pass over the pairs, so a one-shot iterable works. Stepped by hand so a broken iterator
+ * result is refused as ours, and the iterator is closed when a cap stops the pass early.
+ */
+function gatherPairs(pairs: Iterable<unknown>): Gathered {
+  const iterator = pairs[Symbol.iterator]();
+  const gathered = new Gathered();
+  let finished = false;
+  try {
+    for (;;) {
+      const step: unknown = iterator.next();
+      if (!isObject(step)) {
+        fail(
+          'invalid_header',
+          'The headers iterator returned a result that is not an object; pass the headers as a Map, a record or an array of [name, value] pairs.',
+        );
+      }
+      if (step['done']) {
+        finished = true;
+        return gathered;
+      }
+      const pair = step['value'];
+      // Indexed rather than destructured: a malformed entry is skipped, not a TypeError.
+      if (!isObject(pair)) continue;
+      const slot = gathered.slot(pair[0]);
+      if (slot !== undefined) gathered.add(slot, pair[1]);
+    }
+  } finally {
+    if (!finished && typeof iterator.return === 'function') iterator.return();
+  }
+}
+
+function isObject(value: unknown): value is Source {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Every value seen for one name, and their length as joined, one separator between each. */
+interface Slot {
   readonly name: HeaderName;
   readonly values: string[];
   chars: number;
 }
 
 /**
- * The values of the three names. Appending to a list per name keeps merging linear in the number
- * of entries; the caps are checked on every append, so an oversized input is refused as soon as
- * it passes one, not after it has all been read.
+ * Every value seen for the three names, kept in one list per name so merging stays linear in
+ * the number of entries. The caps are checked on every value added, so an oversized input is
+ * refused as soon as it passes one, not after it has all been read.
  */
-class Found {
-  readonly id: Gathered = { name: 'webhook-id', values: [], chars: 0 };
-  readonly timestamp: Gathered = { name: 'webhook-timestamp', values: [], chars: 0 };
-  readonly signature: Gathered = { name: 'webhook-signature', values: [], chars: 0 };
+class Gathered {
+  readonly id: Slot = { name: ID, values: [], chars: 0 };
+  readonly timestamp: Slot = { name: TIMESTAMP, values: [], chars: 0 };
+  readonly signature: Slot = { name: SIGNATURE, values: [], chars: 0 };
   private count = 0;
 
+  /**
+   * The list for a header name in any case, or `undefined` for every other name. Its cost is
+   * bounded whatever the name's length: only a name of the right length is lower-cased.
+   */
+  slot(key: unknown): Slot | undefined {
+    if (typeof key !== 'string' || (key.length !== SHORT_NAME_LENGTH && key.length !== LONG_NAME_LENGTH)) {
+      return undefined;
+    }
+    const name = key.toLowerCase();
+    if (name === ID) return this.id;
+    if (name === TIMESTAMP) return this.timestamp;
+    return name === SIGNATURE ? this.signature : undefined;
+  }
+
   /** Adds a value as it came: a string, a list of strings, or nothing (`null`/`undefined`). */
-  add(into: Gathered, value: unknown): void {
+  add(slot: Slot, value: unknown): void {
     if (value === undefined || value === null) return;
+    const name = slot.name;
     if (typeof value === 'string') {
-      this.push(into, value);
+      this.push(slot, value);
       return;
     }
-    if (!Array.isArray(value)) notText(into.name, value);
+    if (!Array.isArray(value)) notText(name, value);
     // Read by index up to the cap, never iterated whole: an array's length is the sender's to choose.
     const length = value.length;
-    if (length > MAX_WEBHOOK_HEADER_VALUES) tooMany(into.name, length);
+    if (length > MAX_WEBHOOK_HEADER_VALUES) tooMany(name, length);
     for (let i = 0; i < length; i++) {
       const item: unknown = value[i];
       // One level only: an array inside an array is not a header value, and is not searched.
-      if (typeof item !== 'string') notText(into.name, item);
-      this.push(into, item);
+      if (typeof item !== 'string') notText(name, item);
+      this.push(slot, item);
     }
   }
 
-  private push(into: Gathered, value: string): void {
-    if (++this.count > MAX_WEBHOOK_HEADER_VALUES) tooMany(into.name, this.count);
-    into.chars += value.length + (into.values.length > 0 ? 1 : 0);
-    if (into.chars > MAX_WEBHOOK_HEADER_CHARS) tooLong(into.name);
-    into.values.push(value);
+  private push(slot: Slot, value: string): void {
+    if (++this.count > MAX_WEBHOOK_HEADER_VALUES) tooMany(slot.name, this.count);
+    slot.chars += value.length + (slot.values.length > 0 ? 1 : 0);
+    if (slot.chars > MAX_WEBHOOK_HEADER_CHARS) tooLong(slot.name);
+    slot.values.push(value);
   }
-
-  /** The list for a header name in any case, or `undefined` for every other name. */
-  slot(key: unknown): Gathered | undefined {
-    // The length first: most names are not ours, and lower-casing a long one would cost its length.
-    if (typeof key !== 'string' || (key.length !== 10 && key.length !== 17)) return undefined;
-    const name = key.toLowerCase();
-    if (name === 'webhook-id') return this.id;
-    if (name === 'webhook-timestamp') return this.timestamp;
-    if (name === 'webhook-signature') return this.signature;
-    return undefined;
-  }
-}
-
-/** The three values as read, when each is one string. */
-type Plain = readonly [string, string, string];
-
-/** The values of the three names: as they are when each is one string, else gathered. */
-function readRaw(headers: HeadersInput): Found | Plain {
-  const source = headers as Record<PropertyKey, unknown>;
-  // fetch Headers (and look-alikes such as undici's) match case-insensitively already.
-  if (typeof source['get'] === 'function' && !(headers instanceof Map)) {
-    const h = headers as { get(name: string): unknown };
-    return three(h.get('webhook-id'), h.get('webhook-timestamp'), h.get('webhook-signature'));
-  }
-  if (typeof source[Symbol.iterator] === 'function') {
-    const found = new Found();
-    fromPairs(found, headers as Iterable<unknown>);
-    return found;
-  }
-  const record = headers as Readonly<Record<string, unknown>>;
-  // Node lower-cases names, so direct hits are the common case; otherwise scan every name.
-  const id = own(record, 'webhook-id');
-  const timestamp = own(record, 'webhook-timestamp');
-  const signature = own(record, 'webhook-signature');
-  if (id !== undefined && timestamp !== undefined && signature !== undefined) return three(id, timestamp, signature);
-  const found = new Found();
-  for (const key of Object.keys(record)) {
-    const slot = found.slot(key);
-    if (slot !== undefined) found.add(slot, record[key]);
-  }
-  return found;
-}
-
-function three(id: unknown, timestamp: unknown, signature: unknown): Found | Plain {
-  if (typeof id === 'string' && typeof timestamp === 'string' && typeof signature === 'string') {
-    return [id, timestamp, signature];
-  }
-  const found = new Found();
-  found.add(found.id, id);
-  found.add(found.timestamp, timestamp);
-  found.add(found.signature, signature);
-  return found;
-}
-
-/** One name's single string, under the same caps as gathered values. */
-function plain(name: HeaderName, value: string): string {
-  if (value === '') missing(name);
-  if (value.length > MAX_WEBHOOK_HEADER_CHARS) tooLong(name);
-  return value;
 }
 
 function tooLong(name: HeaderName): never {
@@ -184,52 +261,6 @@ function tooLong(name: HeaderName): never {
     'invalid_header',
     `The ${name} header is over ${MAX_WEBHOOK_HEADER_CHARS} characters (all of its values together); it is not a delivery from Anthropic.`,
   );
-}
-
-/**
- * One pass over the pairs, so a one-shot iterable works; repeated names are all kept. Stepped by
- * hand so a broken iterator result is refused as ours, and the iterator is closed when a cap stops
- * the pass early.
- */
-function fromPairs(found: Found, pairs: Iterable<unknown>): void {
-  const iterator = pairs[Symbol.iterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      const step: unknown = iterator.next();
-      if (typeof step !== 'object' || step === null) {
-        fail(
-          'invalid_header',
-          'The headers iterator returned a result that is not an object; pass the headers as a Map, a record or an array of [name, value] pairs.',
-        );
-      }
-      if ((step as IteratorResult<unknown>).done) {
-        finished = true;
-        return;
-      }
-      const pair = (step as IteratorResult<unknown>).value;
-      // Index rather than destructure: a malformed entry is skipped, not a TypeError.
-      if (typeof pair !== 'object' || pair === null) continue;
-      const slot = found.slot((pair as Record<number, unknown>)[0]);
-      if (slot !== undefined) found.add(slot, (pair as Record<number, unknown>)[1]);
-    }
-  } finally {
-    if (!finished && typeof iterator.return === 'function') iterator.return();
-  }
-}
-
-function own(record: Readonly<Record<string, unknown>>, name: HeaderName): unknown {
-  return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
-}
-
-function single(name: HeaderName, gathered: Gathered): string {
-  const values = gathered.values;
-  if (values.length > 1) {
-    fail('invalid_header', `The ${name} header was sent ${values.length} times; a delivery carries exactly one.`);
-  }
-  const value = values[0];
-  if (value === undefined || value === '') missing(name);
-  return value;
 }
 
 function tooMany(name: HeaderName, count: number): never {

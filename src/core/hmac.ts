@@ -31,9 +31,9 @@ export interface SignedMessage {
   parts: Uint8Array[] | undefined;
 }
 
-// undefined: not looked for yet; null: this runtime has none.
+// undefined: not looked for yet; null: this runtime has none. Looked for once and kept: the
+// tests choose a path by what they let this lookup find (test/support/hmac-path.ts).
 let native: NativeCrypto | null | undefined;
-let mode: 'auto' | 'pure' | 'native' = 'auto';
 
 // Getting node:crypto costs a fresh Node process about 2 ms (its modules load on first request),
 // more than the portable path spends on a hundred small deliveries. So the first few MACs stay
@@ -46,28 +46,11 @@ let portableMacs = 0;
 
 /** The runtime's `node:crypto` for a message of `size`, or `undefined` for the portable path. */
 function nativeFor(size: number): NativeCrypto | undefined {
-  if (mode === 'pure') return undefined;
   if (native === undefined) {
-    if (mode === 'auto' && ++portableMacs <= PORTABLE_MACS && size < LARGE_BODY) return undefined;
+    if (++portableMacs <= PORTABLE_MACS && size < LARGE_BODY) return undefined;
     native = loadNativeCrypto() ?? null;
   }
   return native ?? undefined;
-}
-
-/**
- * Internal, for tests and the benchmark. `'pure'` makes every MAC take the portable
- * `@noble/hashes` path even where the runtime has a native one, `'native'` looks for the native
- * one now instead of after the first few MACs, and `'auto'` (the default) restores the normal
- * choice — so both paths can be run and checked against each other.
- */
-export function setHmacPath(path: 'auto' | 'pure' | 'native'): void {
-  mode = path;
-  if (path === 'native') native ??= loadNativeCrypto() ?? null;
-}
-
-/** Which implementation the next MAC uses. Internal, for tests. */
-export function hmacPath(): 'native' | 'pure' {
-  return mode !== 'pure' && native ? 'native' : 'pure';
 }
 
 /** The key state for raw key bytes; the bytes are copied, so the caller may reuse its array. */
@@ -75,7 +58,7 @@ export function prepareKey(key: Uint8Array): KeyState {
   const state: KeyState = { key: key.slice(), pure: undefined, native: undefined };
   // The key is absorbed now rather than at the first delivery, for the path in use; the other
   // path's state is made if and when it is needed.
-  if (hmacPath() === 'native') nativeKey(state);
+  if (native) nativeKey(state);
   else pureKey(state);
   return state;
 }

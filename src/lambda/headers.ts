@@ -1,3 +1,4 @@
+import { isSignatureHeader } from '../core/headers.js';
 import type { LambdaHttpEvent } from './event.js';
 
 type Pair = readonly [string, string];
@@ -38,5 +39,5 @@ const JOINED_ENTRY = /,\s*(?=v\d+,)/g;
  * arrive as "v1,AAA=,v1,BBB=". Splitting them back to "v1,AAA= v1,BBB=" keeps every signature.
  */
 function normalize(name: string, value: string): string {
-  return name.length === 17 && name.toLowerCase() === 'webhook-signature' ? value.replace(JOINED_ENTRY, ' ') : value;
+  return isSignatureHeader(name) ? value.replace(JOINED_ENTRY, ' ') : value;
 }
