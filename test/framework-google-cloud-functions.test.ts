@@ -50,11 +50,6 @@ describe('examples/google-cloud-functions under the functions-framework command'
       logLevel: 'error',
       // The framework is the one the command loads, not a second copy inside the bundle.
       external: ['@google-cloud/functions-framework'],
-      alias: {
-        'managed-agents-webhooks/idempotency': join(root, 'src/idempotency/index.ts'),
-        'managed-agents-webhooks/node': join(root, 'src/adapters/node.ts'),
-        'managed-agents-webhooks': join(root, 'src/index.ts'),
-      },
     });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ main: 'index.cjs' }));
     const port = await freePort();

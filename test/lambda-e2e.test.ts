@@ -29,7 +29,7 @@ describe('examples/aws-lambda behind a local API Gateway HTTP API (payload 2.0) 
     writeFileSync(join(dir, 'app.arc'), '@app\nmaw-lambda-e2e\n\n@http\npost /webhooks\n');
     // Read by the emulator into the function's environment, as Lambda's configuration would be.
     writeFileSync(join(dir, '.env'), `ANTHROPIC_WEBHOOK_SIGNING_KEY=${secret}\n`);
-    // The example, bundled the way it would be deployed, with the package taken from src/.
+    // The example, bundled the way it would be deployed, with the built package (dist/) as a user's.
     await build({
       entryPoints: [source('examples/aws-lambda/handler.ts')],
       outfile: join(fn, 'index.mjs'),
@@ -38,11 +38,6 @@ describe('examples/aws-lambda behind a local API Gateway HTTP API (payload 2.0) 
       platform: 'node',
       target: 'node20',
       logLevel: 'error',
-      alias: {
-        'managed-agents-webhooks/idempotency': source('src/idempotency/index.ts'),
-        'managed-agents-webhooks/lambda': source('src/lambda/index.ts'),
-        'managed-agents-webhooks': source('src/index.ts'),
-      },
     });
     const sandboxPath = createRequire(import.meta.url).resolve('@architect/sandbox');
     const port = await freePort();

@@ -1,6 +1,6 @@
-// examples/never-miss as the user runs it: each entry point in a process of its own. A child
-// process has no vitest aliases, so each is bundled with esbuild first (the package's public
-// entries resolve to src/ through tsconfig's paths; bullmq, ioredis and the SDK stay external).
+// examples/never-miss as the user runs it: each entry point in a process of its own, bundled with
+// esbuild first (Node 20 runs no TypeScript); the package resolves to its built dist/ through the
+// workspace link, as a user's would, and bullmq, ioredis and the SDK stay external.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // A worker in a process of its own, for the crash test: it announces each job it starts on stdout
 // and never finishes it, so the test can SIGKILL it mid-job. Bundled by the test with esbuild,
-// since a child process has no vitest aliases.
+// since Node 20 runs no TypeScript.
 import { createEventWorker } from '../../src/queue/index.js';
 
 const port = Number(process.env.REDIS_PORT);

@@ -1,6 +1,6 @@
 // A level-triggered worker in a process of its own, for the crash test: it announces each session
 // run it starts on stdout and never finishes it, so the test can SIGKILL it while it holds the
-// session's lease. Bundled by the test with esbuild, since a child process has no vitest aliases.
+// session's lease. Bundled by the test with esbuild, since Node 20 runs no TypeScript.
 import Anthropic from '@anthropic-ai/sdk';
 import { Redis } from 'ioredis';
 import { createEventWorker } from '../../src/queue/index.js';
