@@ -1,123 +1,71 @@
 // examples/approval-slack end to end: the platform stand-in's `approval` agent asks for a tool
-// confirmation and idles requires_action; its webhooks arrive duplicated and reordered at the
-// example's receiver; the worker (real BullMQ, a real redis-server, the real SDK against the
+// confirmation and idles requires_action; its webhooks reach the example's receiver duplicated
+// (same id), reordered, and emitted a second time under a fresh id (a re-emission the queue
+// cannot collapse); the worker (real BullMQ, a real redis-server, the real SDK against the
 // stand-in) posts to a loopback Slack stand-in; the reviewer's click comes back through the signed
 // link. One post per waiting state however the hints repeat; allow finishes the session, deny
 // stops it; tampered, expired and repeated answers send nothing. The same run with the handlers
-// built without the dedupe asks the human more than once.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Anthropic from '@anthropic-ai/sdk';
-import { Redis } from 'ioredis';
+// built without the dedupe asks the human more than once. The pipeline is
+// test/support/recipe-pipeline.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerHandler } from '../examples/approval-slack/answer.ts';
 import { approvalHandlers } from '../examples/approval-slack/ask.ts';
 import { approvalUrl, type ApprovalLinks } from '../examples/approval-slack/links.ts';
 import { createReceiver } from '../examples/approval-slack/receiver.ts';
-import type { WebhookEvent } from '../src/index.js';
-import { createEventQueue, createEventWorker, type EventQueue, type EventWorker } from '../src/queue/index.js';
-import { sessionHint } from '../src/reconcile/index.js';
-import { startSimulator, type Simulator } from '../src/simulate/index.js';
-import { freePort, until } from './support/redis-process.js';
-import { redisServerVersion, startRedis, type RedisServer } from './support/redis-server.js';
+import { startCaptureServer, type CaptureServer } from './support/capture-server.js';
+import { startRecipePipeline, type RecipePipeline } from './support/recipe-pipeline.js';
+import { until } from './support/redis-process.js';
+import { redisServerVersion } from './support/redis-server.js';
 
 const TOOL = { name: 'bash', input: { command: 'rm -rf build/' } };
 const RESULT = 'Cleaned the build directory.';
 const STOPPED = 'Stopped: bash was not run (denied).';
 const SENDS = 'POST /v1/sessions/{session_id}/events';
+const LINK_SECRET = 'test-approval-secret-0123456789abcdef';
 
 interface SlackPost {
   text: string;
   blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ url: string; action_id: string }> }>;
 }
 
-interface Pipeline {
-  sim: Simulator;
-  client: Anthropic;
-  queue: EventQueue;
+interface Pipeline extends RecipePipeline<{ approval: string }> {
+  slack: CaptureServer<SlackPost>;
   links: ApprovalLinks;
-  receiverUrl: string;
-  posts: SlackPost[];
-  agentId: string;
-  stop(): Promise<void>;
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** The stand-in, the example's receiver and worker on a fresh redis-server, and a Slack stand-in. */
 async function startPipeline(dedupe: boolean, seed: number): Promise<Pipeline> {
-  const redisServer: RedisServer = await startRedis();
-  const posts: SlackPost[] = [];
-  const slack = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      posts.push(JSON.parse(body) as SlackPost);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  const slackUrl = await listen(slack);
-  const port = await freePort();
-  const receiverUrl = `http://127.0.0.1:${port}`;
-  const sim = await startSimulator({
-    target: `${receiverUrl}/webhooks`,
-    duplicateRate: 0.5,
-    reorderMs: 300,
-    timeScale: 0.01,
+  const slack = await startCaptureServer<SlackPost>();
+  const pipeline = await startRecipePipeline({
     seed,
-  });
-  const agentId = sim.platform.createAgent({ kind: 'approval', tool: TOOL, result: RESULT }).id;
-  const client = new Anthropic({ baseURL: sim.url, apiKey: 'sk-ant-approval-slack' });
-  const links: ApprovalLinks = { baseUrl: receiverUrl, secret: 'test-approval-secret-0123456789abcdef' };
-  const connection = { url: redisServer.url };
-  const queue = createEventQueue({ connection });
-  const redis = new Redis(redisServer.url);
-  const answer = createAnswerHandler({ client, redis, secret: links.secret });
-  const receiver = createReceiver({ queue, answer, secret: sim.secret });
-  await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
-  const worker: EventWorker = createEventWorker({
-    connection,
-    concurrency: 4,
-    handlers: approvalHandlers({
-      client,
-      redis,
-      slackWebhookUrl: `${slackUrl}/services/T0/B0/x`,
-      links,
-      leaseMs: 5_000,
-      dedupe,
-      log: () => {},
-    }),
+    chaos: { duplicateRate: 0.5, reorderMs: 300, timeScale: 0.01 },
+    agents: (platform) => ({ approval: platform.createAgent({ kind: 'approval', tool: TOOL, result: RESULT }).id }),
+    receiver: ({ queue, secret, client, redis }) =>
+      createReceiver({ queue, secret, answer: createAnswerHandler({ client, redis, secret: LINK_SECRET }) }),
+    handlers: ({ client, redis, receiverUrl }) =>
+      approvalHandlers({
+        client,
+        redis,
+        slackWebhookUrl: `${slack.url}/services/T0/B0/x`,
+        links: { baseUrl: receiverUrl, secret: LINK_SECRET },
+        leaseMs: 5_000,
+        dedupe,
+        log: () => {},
+      }),
   });
   return {
-    sim,
-    client,
-    queue,
-    links,
-    receiverUrl,
-    posts,
-    agentId,
+    ...pipeline,
+    slack,
+    links: { baseUrl: pipeline.receiverUrl, secret: LINK_SECRET },
     async stop() {
-      await close(receiver);
-      await sim.close();
-      await worker.close();
-      await queue.close();
-      await redis.quit();
-      await close(slack);
-      await redisServer.stop();
+      await pipeline.stop();
+      await slack.close();
     },
   };
 }
 
 function postsFor(pipeline: Pipeline, sessionId: string): SlackPost[] {
-  return pipeline.posts.filter((post) => post.text.includes(sessionId));
+  return pipeline.slack.posts.map((post) => post.body).filter((post) => post.text.includes(sessionId));
 }
 
 /** The Allow and Deny links of a post with one pending call. */
@@ -129,42 +77,15 @@ function buttons(post: SlackPost): { allow: string; deny: string } {
   return { allow, deny };
 }
 
-/** Every delivery answered and every job handled: after this, no hint is still on its way. */
-async function quiet(pipeline: Pipeline): Promise<void> {
-  expect(await pipeline.sim.sender?.drain(10_000)).toBe(true);
-  await until(
-    async () => {
-      const counts = await pipeline.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-      expect(counts['failed']).toBe(0);
-      return (
-        counts['waiting'] === 0 && counts['active'] === 0 && counts['delayed'] === 0 && counts['prioritized'] === 0
-      );
-    },
-    10_000,
-    'the queue to drain',
-  );
-}
-
 async function startApproval(pipeline: Pipeline): Promise<string> {
   const session = await pipeline.client.beta.sessions.create({
-    agent: pipeline.agentId,
+    agent: pipeline.agents.approval,
     environment_id: 'env_approval',
   });
   await pipeline.client.beta.sessions.events.send(session.id, {
     events: [{ type: 'user.message', content: [{ type: 'text', text: 'Clean the build.' }] }],
   });
   return session.id;
-}
-
-/** More hints about the session's current state than the sender gives: a sweep hint, and every
- * idle webhook of the session again under a fresh id (as after the queue's retention lapsed). */
-async function moreHints(pipeline: Pipeline, sessionId: string, round: string): Promise<void> {
-  const now = await pipeline.client.beta.sessions.retrieve(sessionId);
-  await pipeline.queue.enqueue(sessionHint(now));
-  const idled = pipeline.sim.platform.events.filter(
-    (e: WebhookEvent) => e.data.type === 'session.status_idled' && e.data.id === sessionId,
-  );
-  for (const event of idled) await pipeline.queue.enqueue({ ...event, id: `${event.id}_${round}` });
 }
 
 async function sessionEvents(pipeline: Pipeline, sessionId: string) {
@@ -192,7 +113,7 @@ function answer(url: string, method = 'POST'): Promise<Response> {
 }
 
 function sends(pipeline: Pipeline): number {
-  return pipeline.sim.api.requests.byRoute[SENDS] ?? 0;
+  return pipeline.api.requests.byRoute[SENDS] ?? 0;
 }
 
 function withParam(url: string, name: string, value: string | null): string {
@@ -214,16 +135,16 @@ describe.skipIf(!hasRedis)('examples/approval-slack', () => {
   it('asks once per waiting state; Allow resumes the session to end_turn; repeated and forged answers send nothing', async () => {
     const sessionId = await startApproval(pipeline);
     await until(() => postsFor(pipeline, sessionId).length >= 1, 10_000, 'the Slack post');
-    await moreHints(pipeline, sessionId, 'waiting');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'waiting');
+    await pipeline.quiet();
     expect(postsFor(pipeline, sessionId)).toHaveLength(1);
     // The session's updated_at moves while it still waits on the same call (a subagent thread
     // starts): a new version for levelTriggered, the same waiting state for the human.
     const waitingVersion = (await pipeline.client.beta.sessions.retrieve(sessionId)).updated_at;
-    pipeline.sim.platform.createThread(sessionId);
+    pipeline.platform.createThread(sessionId);
     expect((await pipeline.client.beta.sessions.retrieve(sessionId)).updated_at).not.toBe(waitingVersion);
-    await moreHints(pipeline, sessionId, 'touched');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'touched');
+    await pipeline.quiet();
     const [post] = postsFor(pipeline, sessionId);
     expect(postsFor(pipeline, sessionId)).toHaveLength(1);
     expect(post!.text).toContain('bash');
@@ -269,9 +190,9 @@ describe.skipIf(!hasRedis)('examples/approval-slack', () => {
     const confirmations = (await sessionEvents(pipeline, sessionId)).filter((e) => e.type === 'user.tool_confirmation');
     expect(confirmations).toMatchObject([{ tool_use_id: toolUseId, result: 'allow' }]);
 
-    // The idle webhooks again after the state moved on: the session is not waiting, nobody is asked.
-    await moreHints(pipeline, sessionId, 'finished');
-    await quiet(pipeline);
+    // The session's webhooks again after the state moved on: it is not waiting, nobody is asked.
+    await pipeline.moreHints(sessionId, 'finished');
+    await pipeline.quiet();
     expect(postsFor(pipeline, sessionId)).toHaveLength(1);
 
     // A new request in the same session is a new waiting state: asked again, once.
@@ -279,16 +200,16 @@ describe.skipIf(!hasRedis)('examples/approval-slack', () => {
       events: [{ type: 'user.message', content: [{ type: 'text', text: 'And the cache.' }] }],
     });
     await until(() => postsFor(pipeline, sessionId).length >= 2, 10_000, 'the second Slack post');
-    await moreHints(pipeline, sessionId, 'second');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'second');
+    await pipeline.quiet();
     expect(postsFor(pipeline, sessionId)).toHaveLength(2);
   });
 
   it('Deny stops the session: the tool does not run, one confirmation is sent', async () => {
     const sessionId = await startApproval(pipeline);
     await until(() => postsFor(pipeline, sessionId).length >= 1, 10_000, 'the Slack post');
-    await moreHints(pipeline, sessionId, 'waiting');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'waiting');
+    await pipeline.quiet();
     expect(postsFor(pipeline, sessionId)).toHaveLength(1);
     const { allow, deny } = buttons(postsFor(pipeline, sessionId)[0]!);
     expect((await answer(deny)).status).toBe(200);
@@ -311,8 +232,8 @@ describe.skipIf(!hasRedis)('examples/approval-slack without the dedupe (approval
   it('asks the human more than once for one waiting state: what the assertion above catches', async () => {
     const sessionId = await startApproval(pipeline);
     await until(() => postsFor(pipeline, sessionId).length >= 1, 10_000, 'the Slack post');
-    await moreHints(pipeline, sessionId, 'waiting');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'waiting');
+    await pipeline.quiet();
     expect(postsFor(pipeline, sessionId).length).toBeGreaterThan(1);
   });
 });

@@ -5,167 +5,66 @@
 // stand-in) sends the grader's feedback and POSTs to a loopback alert stand-in. One feedback per
 // failed evaluation, at most N per session, then one alert — across late hints and a worker
 // restart. The same runs with the handlers built without the dedupe send the feedback (and the
-// alert) more than once.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Anthropic from '@anthropic-ai/sdk';
-import { Redis } from 'ioredis';
+// alert) more than once. The pipeline is test/support/recipe-pipeline.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeRetryHandlers } from '../examples/outcome-retry/handlers.ts';
 import { createReceiver } from '../examples/outcome-retry/receiver.ts';
-import type { WebhookEvent, WebhookEventOf } from '../src/index.js';
-import { createEventQueue, createEventWorker, type EventQueue, type EventWorker } from '../src/queue/index.js';
-import { sessionHint } from '../src/reconcile/index.js';
-import {
-  createPlatform,
-  createSender,
-  startApiServer,
-  type ApiServer,
-  type Platform,
-  type Sender,
-  type SimulatedSessionEvent,
-} from '../src/simulate/index.js';
-import { freePort, until } from './support/redis-process.js';
-import { redisServerVersion, startRedis, type RedisServer } from './support/redis-server.js';
+import type { WebhookEventOf } from '../src/index.js';
+import type { SimulatedSessionEvent } from '../src/simulate/index.js';
+import { startCaptureServer, type CaptureServer } from './support/capture-server.js';
+import { startRecipePipeline, type RecipePipeline } from './support/recipe-pipeline.js';
+import { until } from './support/redis-process.js';
+import { redisServerVersion } from './support/redis-server.js';
 
 const FEEDBACK = 'The summary does not cite the order number.';
 const RESULT = 'Order #1234 ships today.';
 const ASK = 'Summarize order #1234 for the customer.';
 const MAX = 3;
 
+interface AlertBody {
+  session_id: string;
+  feedback_sent: number;
+  feedback: string;
+  verdict: string;
+}
+
 interface Alert {
-  body: { session_id: string; feedback_sent: number; feedback: string; verdict: string };
+  body: AlertBody;
   key: string | undefined;
 }
 
-interface Pipeline {
-  platform: Platform;
-  api: ApiServer;
-  client: Anthropic;
-  queue: EventQueue;
-  redis: Redis;
-  alerts: Alert[];
-  /** Stops the worker and starts a fresh one (new handlers, same Redis): a deploy or a crash. */
-  restartWorker(): Promise<void>;
-  stopWorker(): Promise<void>;
-  startWorker(): void;
-  senders: Sender[];
-  stop(): Promise<void>;
-}
-
-async function listen(server: Server, port = 0): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+interface Pipeline extends RecipePipeline<undefined> {
+  alerts: CaptureServer<AlertBody>;
 }
 
 /** The stand-in, the example's receiver and worker on a fresh redis-server, and an alert stand-in. */
 async function startPipeline(dedupe: boolean, seed: number): Promise<Pipeline> {
-  const redisServer: RedisServer = await startRedis();
-  const alerts: Alert[] = [];
-  const alertServer = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const key = req.headers['idempotency-key'];
-      alerts.push({ body: JSON.parse(body) as Alert['body'], key: typeof key === 'string' ? key : undefined });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  const alertUrl = await listen(alertServer);
-  // An attempt takes the agent a few hundred milliseconds, as a real one takes minutes: hints
-  // about one failed evaluation keep arriving while the next attempt runs.
-  const platform = createPlatform({ seed, agentStepMs: 100 });
-  const api = await startApiServer(platform);
-  const port = await freePort();
-  const target = `http://127.0.0.1:${port}/webhooks`;
-  const chaos = { duplicateRate: 0.5, reorderMs: 150, timeScale: 0.01 };
-  const sender = createSender({ target, ...chaos, seed });
-  const again = createSender({ target, secret: sender.secret, ...chaos, seed: seed + 1000 });
-  platform.onEvent((event) => {
-    sender.send(event);
-    again.send({ ...event, id: `${event.id}_again` });
-  });
-  const client = new Anthropic({ baseURL: api.url, apiKey: 'sk-ant-outcome-retry' });
-  const connection = { url: redisServer.url };
-  const queue = createEventQueue({ connection });
-  const redis = new Redis(redisServer.url);
-  const receiver = createReceiver({ queue, secret: sender.secret });
-  await listen(receiver, port);
-  let worker: EventWorker | undefined;
-  const startWorker = (): void => {
-    worker = createEventWorker({
-      connection,
-      concurrency: 4,
-      handlers: outcomeRetryHandlers({
+  const alerts = await startCaptureServer<AlertBody>();
+  const pipeline = await startRecipePipeline({
+    seed,
+    // An attempt takes the agent a few hundred milliseconds, as a real one takes minutes: hints
+    // about one failed evaluation keep arriving while the next attempt runs.
+    agentStepMs: 100,
+    receiver: ({ queue, secret }) => createReceiver({ queue, secret }),
+    handlers: ({ client, redis }) =>
+      outcomeRetryHandlers({
         client,
         redis,
-        alertWebhookUrl: `${alertUrl}/alerts`,
+        alertWebhookUrl: `${alerts.url}/alerts`,
         maxFeedback: MAX,
         leaseMs: 5_000,
         dedupe,
         log: () => {},
       }),
-    });
-  };
-  const stopWorker = async (): Promise<void> => {
-    await worker?.close();
-    worker = undefined;
-  };
-  startWorker();
+  });
   return {
-    platform,
-    api,
-    client,
-    queue,
-    redis,
+    ...pipeline,
     alerts,
-    senders: [sender, again],
-    startWorker,
-    stopWorker,
-    async restartWorker() {
-      await stopWorker();
-      startWorker();
-    },
     async stop() {
-      await close(receiver);
-      await Promise.all([sender.close(), again.close()]);
-      await api.close();
-      await stopWorker();
-      await queue.close();
-      await redis.quit();
-      await close(alertServer);
-      await redisServer.stop();
+      await pipeline.stop();
+      await alerts.close();
     },
   };
-}
-
-/** Every delivery answered, every turn played and every job handled: no hint is on its way. */
-async function quiet(pipeline: Pipeline): Promise<void> {
-  for (const sender of pipeline.senders) expect(await sender.drain(10_000)).toBe(true);
-  await pipeline.platform.settled();
-  await until(
-    async () => {
-      const counts = await pipeline.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-      expect(counts['failed']).toBe(0);
-      return (
-        counts['waiting'] === 0 && counts['active'] === 0 && counts['delayed'] === 0 && counts['prioritized'] === 0
-      );
-    },
-    10_000,
-    'the queue to drain',
-  );
-}
-
-/** Late hints about the session's current state: a sweep hint, and every webhook again under a fresh id. */
-async function moreHints(pipeline: Pipeline, sessionId: string, round: string): Promise<void> {
-  await pipeline.queue.enqueue(sessionHint(await pipeline.client.beta.sessions.retrieve(sessionId)));
-  const about = pipeline.platform.events.filter((e: WebhookEvent) => e.data.id === sessionId);
-  for (const event of about) await pipeline.queue.enqueue({ ...event, id: `${event.id}_${round}` });
 }
 
 async function startSession(pipeline: Pipeline, failures: number): Promise<string> {
@@ -192,7 +91,12 @@ function feedbackSent(pipeline: Pipeline, sessionId: string): string[] {
 }
 
 function alertsFor(pipeline: Pipeline, sessionId: string): Alert[] {
-  return pipeline.alerts.filter((alert) => alert.body.session_id === sessionId);
+  return pipeline.alerts.posts
+    .filter((post) => post.body.session_id === sessionId)
+    .map(({ body, headers }) => {
+      const key = headers['idempotency-key'];
+      return { body, key: typeof key === 'string' ? key : undefined };
+    });
 }
 
 function passed(pipeline: Pipeline, sessionId: string): boolean {
@@ -212,9 +116,9 @@ describe.skipIf(!hasRedis)('examples/outcome-retry', () => {
   it('fails once, gets the grader feedback exactly once, then passes; no alert', async () => {
     const sessionId = await startSession(pipeline, 1);
     await until(() => passed(pipeline, sessionId), 15_000, 'the outcome to pass');
-    await quiet(pipeline);
-    await moreHints(pipeline, sessionId, 'late');
-    await quiet(pipeline);
+    await pipeline.quiet();
+    await pipeline.moreHints(sessionId, 'late');
+    await pipeline.quiet();
     expect(feedbackSent(pipeline, sessionId)).toEqual([FEEDBACK]);
     expect(eventsOf(pipeline, sessionId, 'span.outcome_evaluation_end').map((e) => e.result)).toEqual([
       'max_iterations_reached',
@@ -226,13 +130,13 @@ describe.skipIf(!hasRedis)('examples/outcome-retry', () => {
   it('fails more than N times: exactly N feedback messages, then exactly one alert — across late hints and a worker restart', async () => {
     const sessionId = await startSession(pipeline, 5);
     await until(() => alertsFor(pipeline, sessionId).length >= 1, 20_000, 'the alert');
-    await quiet(pipeline);
-    await moreHints(pipeline, sessionId, 'late');
-    await quiet(pipeline);
+    await pipeline.quiet();
+    await pipeline.moreHints(sessionId, 'late');
+    await pipeline.quiet();
     // A new worker process: the count and the records are in Redis, not in the handlers.
     await pipeline.restartWorker();
-    await moreHints(pipeline, sessionId, 'restarted');
-    await quiet(pipeline);
+    await pipeline.moreHints(sessionId, 'restarted');
+    await pipeline.quiet();
 
     expect(feedbackSent(pipeline, sessionId)).toEqual(Array.from({ length: MAX }, () => FEEDBACK));
     // The request and N feedback messages: N + 1 attempts, all failed; the last one is alerted.
@@ -288,9 +192,9 @@ describe.skipIf(!hasRedis)('examples/outcome-retry', () => {
     pipeline.startWorker();
     for (const id of [lost, arrived]) {
       await until(() => passed(pipeline, id), 15_000, `session ${id} to pass`);
-      await moreHints(pipeline, id, 'after-crash');
+      await pipeline.moreHints(id, 'after-crash');
     }
-    await quiet(pipeline);
+    await pipeline.quiet();
     expect(feedbackSent(pipeline, lost)).toEqual([FEEDBACK]);
     expect(feedbackSent(pipeline, arrived)).toEqual([FEEDBACK]);
   });
@@ -308,16 +212,16 @@ describe.skipIf(!hasRedis)(
     it('sends the feedback for one failed evaluation more than once: what "exactly once" above catches', async () => {
       const sessionId = await startSession(pipeline, 1);
       await until(() => passed(pipeline, sessionId), 15_000, 'the outcome to pass');
-      await quiet(pipeline);
+      await pipeline.quiet();
       expect(feedbackSent(pipeline, sessionId).length).toBeGreaterThan(1);
     });
 
     it('alerts more than once past N: what "exactly one alert" above catches', async () => {
       const sessionId = await startSession(pipeline, 5);
       await until(() => alertsFor(pipeline, sessionId).length >= 1, 20_000, 'the alert');
-      await quiet(pipeline);
-      await moreHints(pipeline, sessionId, 'late');
-      await quiet(pipeline);
+      await pipeline.quiet();
+      await pipeline.moreHints(sessionId, 'late');
+      await pipeline.quiet();
       expect(alertsFor(pipeline, sessionId).length).toBeGreaterThan(1);
     });
   },
