@@ -5,6 +5,12 @@ import { expectCode } from './support/errors.js';
 
 const d = makeDelivery();
 const at = (seconds: number): number => d.nowMs + seconds * 1000;
+// What verify returns for d: its message id, its timestamp, and the exact bytes that were signed.
+const verified = {
+  id: d.headers['webhook-id'],
+  timestamp: Number(d.headers['webhook-timestamp']),
+  body: new TextEncoder().encode(d.body),
+};
 
 describe('tolerance applies both ways; exactly at the edge passes', () => {
   it.each([
@@ -15,7 +21,7 @@ describe('tolerance applies both ways; exactly at the edge passes', () => {
     [-301, 'timestamp_too_new'],
   ] as const)('now = timestamp %+d s → %s', (offset, outcome) => {
     const run = (): unknown => verify(d.body, d.headers, { secret: d.secret, now: at(offset) });
-    if (outcome === 'ok') expect(run()).toBeTruthy();
+    if (outcome === 'ok') expect(run()).toEqual(verified);
     else expectCode(run, outcome);
   });
 
@@ -24,9 +30,11 @@ describe('tolerance applies both ways; exactly at the edge passes', () => {
       () => verify(d.body, d.headers, { secret: d.secret, now: at(61), toleranceSeconds: 60 }),
       'timestamp_too_old',
     );
-    expect(verify(d.body, d.headers, { secret: d.secret, now: at(60), toleranceSeconds: 60 })).toBeTruthy();
-    expect(verify(d.body, d.headers, { secret: d.secret, now: at(10 ** 8), toleranceSeconds: Infinity })).toBeTruthy();
-    expect(verify(d.body, d.headers, { secret: d.secret, now: at(0), toleranceSeconds: 0 })).toBeTruthy();
+    expect(verify(d.body, d.headers, { secret: d.secret, now: at(60), toleranceSeconds: 60 })).toEqual(verified);
+    expect(verify(d.body, d.headers, { secret: d.secret, now: at(10 ** 8), toleranceSeconds: Infinity })).toEqual(
+      verified,
+    );
+    expect(verify(d.body, d.headers, { secret: d.secret, now: at(0), toleranceSeconds: 0 })).toEqual(verified);
   });
 
   it.each([-1, Number.NaN, '300' as unknown as number])('refuses toleranceSeconds %s', (toleranceSeconds) => {
@@ -69,8 +77,8 @@ describe('secrets', () => {
   const other = generateSecret();
 
   it('rotates: a delivery passes if any secret signed it, in any order', () => {
-    expect(verify(d.body, d.headers, { secret: [other, d.secret], now: d.nowMs })).toBeTruthy();
-    expect(verify(d.body, d.headers, { secret: [d.secret, other], now: d.nowMs })).toBeTruthy();
+    expect(verify(d.body, d.headers, { secret: [other, d.secret], now: d.nowMs })).toEqual(verified);
+    expect(verify(d.body, d.headers, { secret: [d.secret, other], now: d.nowMs })).toEqual(verified);
     const error = expectCode(
       () => verify(d.body, d.headers, { secret: [other, generateSecret()], now: d.nowMs }),
       'invalid_signature',
@@ -84,13 +92,13 @@ describe('secrets', () => {
       'webhook-signature'
     ];
     const headers = { ...d.headers, 'webhook-signature': `${oldSig} ${newSig}` };
-    expect(verify(d.body, headers, { secret: other, now: d.nowMs })).toBeTruthy();
-    expect(verify(d.body, headers, { secret: d.secret, now: d.nowMs })).toBeTruthy();
+    expect(verify(d.body, headers, { secret: other, now: d.nowMs })).toEqual(verified);
+    expect(verify(d.body, headers, { secret: d.secret, now: d.nowMs })).toEqual(verified);
   });
 
   it('takes the raw key as bytes, and notices when those bytes change', () => {
     const key = Uint8Array.from(atob(d.secret.slice(6)), (c) => c.charCodeAt(0));
-    expect(verify(d.body, d.headers, { secret: key, now: d.nowMs })).toBeTruthy();
+    expect(verify(d.body, d.headers, { secret: key, now: d.nowMs })).toEqual(verified);
     key[0] = (key[0] as number) ^ 1;
     expectCode(() => verify(d.body, d.headers, { secret: key, now: d.nowMs }), 'invalid_signature');
     expectCode(() => verify(d.body, d.headers, { secret: new Uint8Array(15), now: d.nowMs }), 'invalid_secret');
@@ -98,7 +106,7 @@ describe('secrets', () => {
 
   it('reads ANTHROPIC_WEBHOOK_SIGNING_KEY when no secret is passed', () => {
     vi.stubEnv('ANTHROPIC_WEBHOOK_SIGNING_KEY', d.secret);
-    expect(verify(d.body, d.headers, { now: d.nowMs })).toBeTruthy();
+    expect(verify(d.body, d.headers, { now: d.nowMs })).toEqual(verified);
     vi.stubEnv('ANTHROPIC_WEBHOOK_SIGNING_KEY', '');
     expectCode(() => verify(d.body, d.headers, { now: d.nowMs }), 'missing_secret');
   });
@@ -109,6 +117,10 @@ describe('secrets', () => {
     );
     expectCode(() => verify(d.body, d.headers, { secret: 'whsec_' }), 'invalid_secret');
     expectCode(() => verify(d.body, d.headers, { secret: [] }), 'missing_secret');
+    // Not a secret of any form is a wrong secret, not a missing one, and the message says what came.
+    expect(expectCode(() => verify(d.body, d.headers, { secret: 5 as never }), 'invalid_secret').message).toMatch(
+      /a whsec_ string .*or a list of them while rotating; got number\./,
+    );
     expectCode(() => verify(d.body, d.headers, { secret: [d.secret, 42 as never] }), 'invalid_secret');
   });
 

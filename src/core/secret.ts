@@ -34,9 +34,13 @@ export function resolveKeys(secret: SecretInput | undefined): KeyState[] {
     );
   }
   if (typeof given === 'string' || given instanceof Uint8Array) return [keyState(realSecret(given))];
-  if (!Array.isArray(given) || given.length === 0) {
-    fail('missing_secret', 'The secret list is empty: pass at least one whsec_ secret.');
+  if (!Array.isArray(given)) {
+    fail(
+      'invalid_secret',
+      `The secret must be a whsec_ string (or its key bytes), or a list of them while rotating; got ${given === null ? 'null' : typeof given}.`,
+    );
   }
+  if (given.length === 0) fail('missing_secret', 'The secret list is empty: pass at least one whsec_ secret.');
   if (given.length > MAX_SECRETS) {
     fail('invalid_secret', `The secret list has ${given.length} entries; pass at most ${MAX_SECRETS}.`);
   }

@@ -411,8 +411,8 @@ export function buildCorpus(lib: CorpusLibrary): CorpusCase[] {
     ['null', null, 'invalid_options'],
     ['a string (the secret passed where the options go)', secret, 'invalid_options'],
     ['a number', 5, 'invalid_options'],
-    // Not a secret of any form, so none was given.
-    ['{ secret: 5 }', { secret: 5, now: options.now }, 'missing_secret'],
+    // Not a secret of any form: refused as one, not taken for none.
+    ['{ secret: 5 }', { secret: 5, now: options.now }, 'invalid_secret'],
     ['{ secret: [] }', { secret: [], now: options.now }, 'missing_secret'],
     ['a secret list with a hole', { secret: [other, , secret], now: options.now }, 'invalid_secret'],
     ['a secret list with a trailing hole', { secret: [secret, ,], now: options.now }, 'invalid_secret'],
