@@ -162,7 +162,7 @@ describe('idempotency guard with the memory store', () => {
     const before = timers();
     const guard = createIdempotencyGuard({ store: memoryStore(), lockSeconds: 5, ttlSeconds: 60 });
     await guard.run('evt_7', () => 1);
-    await expect(guard.run('evt_8', () => Promise.reject(new Error('x')))).rejects.toThrow();
+    await expect(guard.run('evt_8', () => Promise.reject(new Error('x')))).rejects.toThrow('x');
     expect(timers()).toBe(before);
   });
 });
