@@ -66,9 +66,9 @@ describe('idempotency guard with the memory store', () => {
     expect(await guard.run('evt_2', () => 'third')).toEqual({ status: 'duplicate', inFlight: false });
   });
 
-  it('forgets a processed id after ttlSeconds, not before', async () => {
+  it('forgets a processed id after retentionSeconds, not before', async () => {
     const c = clock();
-    const guard = createIdempotencyGuard({ store: memoryStore({ now: c.now }), ttlSeconds: 10 });
+    const guard = createIdempotencyGuard({ store: memoryStore({ now: c.now }), retentionSeconds: 10 });
     await guard.run('evt_3', () => 1);
     c.advance(9_999);
     expect(await guard.run('evt_3', () => 2)).toEqual({ status: 'duplicate', inFlight: false });
@@ -129,8 +129,8 @@ describe('idempotency guard with the memory store', () => {
   it('bounds the store at maxEntries: expired entries go first, then the oldest', async () => {
     const c = clock();
     const store = memoryStore({ maxEntries: 3, now: c.now });
-    const long = createIdempotencyGuard({ store, ttlSeconds: 100 });
-    const short = createIdempotencyGuard({ store, ttlSeconds: 1 });
+    const long = createIdempotencyGuard({ store, retentionSeconds: 100 });
+    const short = createIdempotencyGuard({ store, retentionSeconds: 1 });
     await long.run('a', () => 0); // the oldest
     await short.run('x', () => 0); // newer, but expires first
     await long.run('b', () => 0);
@@ -146,7 +146,10 @@ describe('idempotency guard with the memory store', () => {
 
   it('stays bounded and correct through many more ids than maxEntries', async () => {
     const c = clock();
-    const guard = createIdempotencyGuard({ store: memoryStore({ maxEntries: 1_000, now: c.now }), ttlSeconds: 60 });
+    const guard = createIdempotencyGuard({
+      store: memoryStore({ maxEntries: 1_000, now: c.now }),
+      retentionSeconds: 60,
+    });
     for (let i = 0; i < 20_000; i++) {
       await guard.run(`evt_${i}`, () => i);
       if (i % 100 === 0) c.advance(1_000); // some ids expire along the way
@@ -160,7 +163,7 @@ describe('idempotency guard with the memory store', () => {
   it('leaves no timer running', async () => {
     const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
-    const guard = createIdempotencyGuard({ store: memoryStore(), lockSeconds: 5, ttlSeconds: 60 });
+    const guard = createIdempotencyGuard({ store: memoryStore(), lockSeconds: 5, retentionSeconds: 60 });
     await guard.run('evt_7', () => 1);
     await expect(guard.run('evt_8', () => Promise.reject(new Error('x')))).rejects.toThrow('x');
     expect(timers()).toBe(before);

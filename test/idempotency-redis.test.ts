@@ -160,11 +160,11 @@ describe.skipIf(!available).each([
     expect(await otherGuard.run('evt_late', () => 'again')).toEqual({ status: 'duplicate', inFlight: false });
   });
 
-  it('keeps a claim for lockSeconds and a done mark for ttlSeconds, under the prefix', async () => {
+  it('keeps a claim for lockSeconds and a done mark for retentionSeconds, under the prefix', async () => {
     const c = await client();
     const guard = createIdempotencyGuard({
       store: redisStore(c.store, { prefix: 'ttl:' }),
-      ttlSeconds: 100,
+      retentionSeconds: 100,
       lockSeconds: 7,
     });
     const handler = pending<number>();
