@@ -7,16 +7,15 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // simulator's retry backoff). `npm test` runs both. A file is fast unless listed here (globs
 // keep a renamed file in its bucket: name a slow file after its kin).
 const SLOW = [
+  'test/*-redis.test.ts',
   'test/catalog-check.test.ts',
   'test/cli*.test.ts',
   'test/docs-*.test.ts',
-  'test/event-id-well-formed.test.ts',
   'test/framework-google-cloud-functions.test.ts',
   'test/framework-nextjs.test.ts',
   'test/idempotency-redis*.test.ts',
   'test/lambda-e2e.test.ts',
   'test/never-miss.test.ts',
-  'test/options-durations.test.ts',
   'test/package-*.test.ts',
   'test/queue-*.test.ts',
   'test/recipe-*.test.ts',

@@ -3,20 +3,15 @@
 // the queue answered enqueued ×3 then duplicate (and left jobs stuck active), and redisStore ran
 // the first and answered the other three "duplicate" — three events never ran. Now unwrap refuses
 // them (invalid_event, 400: the sender's fault), and the guard, redisStore and enqueue refuse them
-// (invalid_options, 500: the caller passed what unwrap never returns).
+// (invalid_options, 500: the caller passed what unwrap never returns; on a real redis-server in
+// event-id-well-formed-redis.test.ts).
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isWellFormed } from '../src/core/well-formed.js';
-import { createIdempotencyGuard, redisStore, type IdempotencyStore } from '../src/idempotency/index.js';
-import { createSampleEvent, isWebhookVerificationError, sign, unwrap, generateSecret } from '../src/index.js';
-import { createEventQueue, type EventQueue } from '../src/queue/index.js';
+import { createSampleEvent, sign, unwrap, generateSecret } from '../src/index.js';
 import { expectCode } from './support/errors.js';
-import { redisServerVersion, startRedis, type RedisServer } from './support/redis-server.js';
+import { LONE, PAIRED } from './support/surrogate-ids.js';
 
-const LONE = ['evt_\ud800', 'evt_\udbff', 'evt_\udc00', 'evt_\udfff'];
-const PAIRED = ['evt_\u{1f600}', 'evt_\u{1f601}', 'evt_é', 'evt_\ud83d\ude02'];
 const secret = generateSecret();
 const now = Date.UTC(2026, 10, 22, 12);
 
@@ -26,12 +21,6 @@ function signed(id: string): { body: string; headers: Record<string, string> } {
   const headers = sign({ id: 'msg_1', timestamp: new Date(now), body, secret });
   return { body, headers };
 }
-
-const outcome = async (work: () => Promise<unknown>): Promise<string> =>
-  work().then(
-    (value) => (typeof value === 'object' && value !== null && 'status' in value ? String(value.status) : 'ok'),
-    (error: unknown) => (isWebhookVerificationError(error) ? error.code : String(error)),
-  );
 
 describe('unwrap', () => {
   it('refuses a signed event whose id or data.id holds a lone surrogate, with invalid_event', () => {
@@ -76,74 +65,5 @@ describe('unwrap', () => {
     }
     expect(expected).toContain(false);
     expect(expected).toContain(true);
-  });
-});
-
-const available = redisServerVersion() !== undefined;
-
-describe.skipIf(!available)('against a real redis-server', () => {
-  let redis: RedisServer;
-  const closers: Array<() => Promise<unknown>> = [];
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    for (const close of closers) await close();
-    await redis?.stop();
-  });
-
-  it('the queue (BullMQ) refuses lone-surrogate ids and keeps well-formed ones distinct', async () => {
-    const queue: EventQueue = createEventQueue({
-      connection: { host: '127.0.0.1', port: redis.port },
-      name: `well-formed-${process.pid}`,
-      timeoutMs: 3_000,
-    });
-    closers.push(() => queue.close());
-    const lone: string[] = [];
-    for (const id of LONE)
-      lone.push(await outcome(() => queue.enqueue(createSampleEvent('session.status_idled', { id }))));
-    // Before: ['enqueued', 'enqueued', 'enqueued', 'duplicate'], and jobs stuck active.
-    expect(lone).toEqual(['invalid_options', 'invalid_options', 'invalid_options', 'invalid_options']);
-    const paired: string[] = [];
-    for (const id of PAIRED)
-      paired.push(await outcome(() => queue.enqueue(createSampleEvent('session.status_idled', { id }))));
-    expect(paired).toEqual(['enqueued', 'enqueued', 'enqueued', 'enqueued']);
-    expect(await queue.queue.getWaitingCount()).toBe(PAIRED.length);
-  });
-
-  const clients: Array<[string, () => Promise<IdempotencyStore>]> = [
-    [
-      'redis (node-redis)',
-      async () => {
-        const client = await createClient({ url: redis.url }).connect();
-        closers.push(() => client.close());
-        return redisStore(client, { prefix: 'wf-node:' });
-      },
-    ],
-    [
-      'ioredis',
-      async () => {
-        const client = new Redis(redis.url);
-        closers.push(() => client.quit());
-        return redisStore(client, { prefix: 'wf-io:' });
-      },
-    ],
-  ];
-
-  it.each(clients)('redisStore (%s) refuses them, through the guard and used directly', async (_name, make) => {
-    const store = await make();
-    const guard = createIdempotencyGuard({ store });
-    const ran: string[] = [];
-    const lone: string[] = [];
-    for (const id of LONE) lone.push(await outcome(() => guard.run(id, () => void ran.push(id))));
-    // Before: ['processed', 'duplicate', 'duplicate', 'duplicate'] — three events never ran.
-    expect(lone).toEqual(['invalid_options', 'invalid_options', 'invalid_options', 'invalid_options']);
-    expect(ran).toEqual([]);
-    expect(await outcome(() => store.claim('evt_\ud800', 'token', 1_000))).toBe('invalid_options');
-    expect(await outcome(() => store.complete('evt_\ud800', 1_000))).toBe('invalid_options');
-    const paired: string[] = [];
-    for (const id of PAIRED) paired.push(await outcome(() => guard.run(id, () => void ran.push(id))));
-    expect(paired).toEqual(['processed', 'processed', 'processed', 'processed']);
-    expect(ran).toEqual(PAIRED);
   });
 });
