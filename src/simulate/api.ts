@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookVerificationError } from '../core/errors.js';
-import { BadRequest, paginate, readLimit } from './pagination.js';
+import { BadRequest, paginate, readBounds, readLimit } from './pagination.js';
 import type { Platform } from './platform.js';
 import type { SimulatedSession, SimulatedStatus } from './resources.js';
 import { listSessionEvents } from './list-events.js';
@@ -260,25 +260,6 @@ function readStatuses(query: URLSearchParams): ReadonlySet<SimulatedStatus> | un
     if (!STATUSES.has(value)) throw new BadRequest(`statuses: unknown status "${value}"`);
   }
   return new Set(values as SimulatedStatus[]);
-}
-
-const COMPARE: Record<string, (ms: number, bound: number) => boolean> = {
-  gt: (ms, bound) => ms > bound,
-  gte: (ms, bound) => ms >= bound,
-  lt: (ms, bound) => ms < bound,
-  lte: (ms, bound) => ms <= bound,
-};
-
-function readBounds(query: URLSearchParams): Array<(ms: number) => boolean> {
-  const bounds: Array<(ms: number) => boolean> = [];
-  for (const [op, compare] of Object.entries(COMPARE)) {
-    const text = query.get(`created_at[${op}]`);
-    if (text === null) continue;
-    const bound = Date.parse(text);
-    if (Number.isNaN(bound)) throw new BadRequest(`created_at[${op}]: not an RFC 3339 time: "${text}"`);
-    bounds.push((ms) => compare(ms, bound));
-  }
-  return bounds;
 }
 
 function parseBody(text: string): unknown {

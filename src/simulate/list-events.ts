@@ -1,13 +1,6 @@
 // `GET /v1/sessions/{id}/events`: a session's event list filtered, ordered and paged as the API
 // documents it.
-import { BadRequest, paginate, readLimit } from './pagination.js';
-
-const COMPARE: Record<string, (ms: number, bound: number) => boolean> = {
-  gt: (ms, bound) => ms > bound,
-  gte: (ms, bound) => ms >= bound,
-  lt: (ms, bound) => ms < bound,
-  lte: (ms, bound) => ms <= bound,
-};
+import { BadRequest, paginate, readBounds, readLimit } from './pagination.js';
 
 /**
  * One page of a session's event list (oldest first) for the query `client.beta.sessions.events.list`
@@ -54,14 +47,7 @@ export function selectSessionEvents<E extends ListedEvent>(
   if (order !== 'asc' && order !== 'desc') throw new BadRequest("order: must be 'asc' or 'desc'");
   // The SDK sends `types[]=a&types[]=b`; the API reference says to repeat `types`. Both are read.
   const types = new Set([...query.getAll('types'), ...query.getAll('types[]')]);
-  const bounds: Array<(ms: number) => boolean> = [];
-  for (const [op, compare] of Object.entries(COMPARE)) {
-    const text = query.get(`created_at[${op}]`);
-    if (text === null) continue;
-    const bound = Date.parse(text);
-    if (Number.isNaN(bound)) throw new BadRequest(`created_at[${op}]: not an RFC 3339 time: "${text}"`);
-    bounds.push((ms) => compare(ms, bound));
-  }
+  const bounds = readBounds(query);
   const items = events
     .map((value, index) => ({ index, value }))
     .filter(({ value }) => types.size === 0 || types.has(value.type))

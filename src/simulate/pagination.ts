@@ -87,6 +87,35 @@ export function readLimit(query: URLSearchParams): number {
   return limit;
 }
 
+const COMPARE: Record<string, (ms: number, bound: number) => boolean> = {
+  gt: (ms, bound) => ms > bound,
+  gte: (ms, bound) => ms >= bound,
+  lt: (ms, bound) => ms < bound,
+  lte: (ms, bound) => ms <= bound,
+};
+
+/**
+ * A list query's `created_at[gt|gte|lt|lte]` bounds, as tests on a time in milliseconds; a bound
+ * that is not an RFC 3339 time is a `BadRequest`.
+ *
+ * @example
+ * ```ts
+ * const bounds = readBounds(new URLSearchParams('created_at[gte]=2026-01-01T00:00:00Z'));
+ * bounds.every((inside) => inside(Date.parse(session.created_at)));
+ * ```
+ */
+export function readBounds(query: URLSearchParams): Array<(ms: number) => boolean> {
+  const bounds: Array<(ms: number) => boolean> = [];
+  for (const [op, compare] of Object.entries(COMPARE)) {
+    const text = query.get(`created_at[${op}]`);
+    if (text === null) continue;
+    const bound = Date.parse(text);
+    if (Number.isNaN(bound)) throw new BadRequest(`created_at[${op}]: not an RFC 3339 time: "${text}"`);
+    bounds.push((ms) => compare(ms, bound));
+  }
+  return bounds;
+}
+
 function encode(cursor: Cursor): string {
   const text = `${cursor.direction === 'next' ? 'n' : 'p'}${cursor.index}`;
   return PREFIX + btoa(text).replace(/=+$/, '');
