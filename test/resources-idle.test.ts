@@ -246,6 +246,13 @@ describe('two requests at most', () => {
   it('the pending call on the next page: a second request with the cursor finds it', async () => {
     const { log, ask, idle } = busyTurn(4);
     serve(log.events, 3);
+    const answered: Array<{ next_page?: string | null }> = [];
+    const respond = stub.respond;
+    stub.respond = (request) => {
+      const answer = respond(request);
+      answered.push(answer.body as { next_page?: string | null });
+      return answer;
+    };
     await expect(idleReason(client, idled())).resolves.toEqual({
       reason: 'requires_action',
       idle,
@@ -254,7 +261,9 @@ describe('two requests at most', () => {
     });
     expect(stub.requests).toHaveLength(2);
     const second = new URL(stub.requests[1]?.url ?? '', 'http://stub');
-    expect(second.searchParams.get('page')).toBe('3');
+    // The cursor the first answer gave, passed back as it came.
+    expect(answered[0]?.next_page).toEqual(expect.any(String));
+    expect(second.searchParams.get('page')).toBe(answered[0]?.next_page);
     expect(second.searchParams.get('order')).toBe('desc');
     expect(second.searchParams.getAll('types[]')).toHaveLength(7);
     expect(stub.requests[1]?.headers['anthropic-workspace-id']).toBe(WORKSPACE);

@@ -3,16 +3,16 @@ import type {
   BetaManagedAgentsSpanModelUsage,
 } from '@anthropic-ai/sdk/resources/beta/sessions';
 import { selectSessionEvents } from '../../src/simulate/list-events.js';
-import { BadRequest } from '../../src/simulate/pagination.js';
+import { BadRequest, paginate } from '../../src/simulate/pagination.js';
 import type { RecordedRequest, StubAnswer } from './sdk-stub-server.js';
 
 /**
  * Answers `GET /v1/sessions/{id}/events` the way the API documents it, from a session's event log
  * (oldest first), selecting with the stand-in's own query reading (`selectSessionEvents` in
- * src/simulate): `types[]` filters, `order` sorts by `processed_at` (default `asc`), `limit` caps
- * the page. Its cursor is its own, an offset: `page` is the `next_page` a previous answer gave.
- * The server may return fewer than `limit` (`pageSize` caps it), as any server may. Any other
- * path is a 404; a bad query a 400.
+ * src/simulate) and its cursors (`paginate`): `types[]` filters, `order` sorts by `processed_at`
+ * (default `asc`), `limit` caps the page, `page` is the `next_page` a previous answer gave. The
+ * server may return fewer than `limit` (`pageSize` caps it), as any server may. Any other path is
+ * a 404; a bad query or cursor a 400.
  */
 export function eventLogResponder(
   logs: Record<string, readonly BetaManagedAgentsSessionEvent[]>,
@@ -25,20 +25,14 @@ export function eventLogResponder(
     if (request.method !== 'GET' || log === undefined) {
       return { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'Not found' } } };
     }
-    let selected: ReturnType<typeof selectSessionEvents<BetaManagedAgentsSessionEvent>>;
     try {
-      selected = selectSessionEvents(log, url.searchParams);
+      const { items, order, limit } = selectSessionEvents(log, url.searchParams);
+      const page = paginate(items, { order, limit: Math.min(limit, pageSize), page: url.searchParams.get('page') });
+      return { status: 200, body: { data: page.data, next_page: page.next_page } };
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
       return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: error.message } } };
     }
-    const values = selected.items.map((item) => item.value);
-    const ordered = selected.order === 'desc' ? values.reverse() : values;
-    const start = Number(url.searchParams.get('page') ?? '0');
-    const limit = Math.min(selected.limit, pageSize);
-    const data = ordered.slice(start, start + limit);
-    const next = start + limit < ordered.length ? String(start + limit) : null;
-    return { status: 200, body: { data, next_page: next } };
   };
 }
 
