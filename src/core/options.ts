@@ -130,6 +130,7 @@ export function readClock(now: unknown, name: string): number {
 export function clockOption(now: unknown, name: string): () => number {
   if (now === undefined) return Date.now;
   // A function is checked on each read, not called here: a test clock may count its reads.
-  if (typeof now !== 'function') readClock(now, name);
-  return () => readClock(now, name);
+  if (typeof now === 'function') return () => readClock(now, name);
+  const fixed = readClock(now, name);
+  return () => fixed;
 }

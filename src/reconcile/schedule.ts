@@ -131,8 +131,9 @@ export function createSweepWorker(options: SweepWorkerOptions): SweepWorker {
   if (typeof sweep?.run !== 'function') {
     fail('invalid_options', 'createSweepWorker needs { sweep }: createSweep({ client, queue, store }).');
   }
-  clusterPrefixCheck('createSweepWorker', connection, prefix ?? 'bull', name ?? DEFAULT_SWEEP_QUEUE_NAME);
-  const worker = new Worker<unknown, SweepResult>(name ?? DEFAULT_SWEEP_QUEUE_NAME, () => sweep.run(), {
+  const queueName = name ?? DEFAULT_SWEEP_QUEUE_NAME;
+  clusterPrefixCheck('createSweepWorker', connection, prefix ?? 'bull', queueName);
+  const worker = new Worker<unknown, SweepResult>(queueName, () => sweep.run(), {
     ...workerOptions,
     connection,
     concurrency: 1,
