@@ -72,9 +72,7 @@ export function agentChainHandlers(options: AgentChainOptions): LevelTriggeredHa
   ): Promise<void> => {
     if (a.agent.id !== fromAgentId || a.status !== 'idle') return;
     const request = signal === undefined ? {} : { signal };
-    const workspace = (hint.data as { workspace_id?: unknown }).workspace_id;
-    const workspaceId = typeof workspace === 'string' ? workspace : undefined;
-    const why = await idleReason(client, { sessionId: a.id, workspaceId }, request);
+    const why = await idleReason(client, { sessionId: a.id, workspaceId: workspaceOf(hint) }, request);
     if (why.reason !== 'end_turn') return;
     const message = await finalMessage(client, a.id, signal);
     if (message === undefined) {
@@ -155,4 +153,10 @@ async function findChained(
     if (session.metadata[CHAINED_FROM] === aSessionId) return session.id;
   }
   return undefined;
+}
+
+// The hint (any session.* event or a sweep hint) carries the session's workspace.
+function workspaceOf(hint: WebhookEvent | UnknownWebhookEvent): string | undefined {
+  const { workspace_id } = hint.data as { workspace_id?: unknown };
+  return typeof workspace_id === 'string' ? workspace_id : undefined;
 }

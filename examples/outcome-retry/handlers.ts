@@ -63,8 +63,7 @@ export function outcomeRetryHandlers(options: OutcomeRetryOptions): LevelTrigger
     hint: WebhookEvent | UnknownWebhookEvent,
     signal?: AbortSignal,
   ): Promise<void> => {
-    const workspace = (hint.data as { workspace_id?: unknown }).workspace_id;
-    const subject = { sessionId, workspaceId: typeof workspace === 'string' ? workspace : undefined };
+    const subject = { sessionId, workspaceId: workspaceOf(hint) };
     const result = await outcomeEvaluation(client, subject, signal === undefined ? {} : { signal });
     if (result.status !== 'ended' || !needsRetry(result)) return;
     const claim = await ledger.claimFeedback(sessionId, result.evaluation.id, max);
@@ -127,4 +126,10 @@ async function answered(
   );
   const latest = page.data[0];
   return latest !== undefined && latest.id !== evaluation.id;
+}
+
+// The hint (any session.* event or a sweep hint) carries the session's workspace.
+function workspaceOf(hint: WebhookEvent | UnknownWebhookEvent): string | undefined {
+  const { workspace_id } = hint.data as { workspace_id?: unknown };
+  return typeof workspace_id === 'string' ? workspace_id : undefined;
 }
