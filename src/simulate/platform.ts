@@ -1,5 +1,5 @@
 import { fail } from '../core/errors.js';
-import { clockOption, type Clock } from '../core/options.js';
+import { clockOption, durationOption, type Clock } from '../core/options.js';
 import type { WebhookEvent, WebhookEventType } from '../events/types.js';
 import { scriptReactions, type AgentScript, type NewEvent, type Turn, type TurnContext } from './agents.js';
 import { nextStamp } from './clock.js';
@@ -197,9 +197,11 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   // Streams of their own, so sessions' ids stay what they were for a seed before agents existed.
   const eventIds = seededRandom(seed, 'session-events');
   const agentIds = seededRandom(seed, 'agents');
-  const stepMs = options.agentStepMs ?? 1;
-  if (!(Number.isFinite(stepMs) && stepMs >= 0 && stepMs <= 60_000))
-    fail('invalid_options', 'createPlatform: agentStepMs must be a number of milliseconds from 0 to 60000.');
+  const stepMs = durationOption(options.agentStepMs, 'createPlatform: agentStepMs', {
+    unit: 'ms',
+    fallback: 1,
+    kind: 'offset',
+  });
   const agents = new Map<string, { agent: SimulatedAgent; script: AgentScript | undefined }>([
     [agentId, { agent: simulatedAgent(agentId), script: undefined }],
   ]);
